@@ -1,0 +1,1 @@
+"""Aisle: open, self-hosted smart-cart checkout."""

@@ -1,0 +1,3 @@
+from aisle.cli import app
+
+app(prog_name="aisle")

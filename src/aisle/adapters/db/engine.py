@@ -1,0 +1,57 @@
+"""Building engines: SQLite tuned for a cart server, or PostgreSQL.
+
+SQLite runs in WAL mode (readers never wait for the writer) with ``synchronous=FULL`` so that an
+acknowledged event survives a crash of the machine, not only of the process. Write transactions
+start with ``BEGIN IMMEDIATE``: they take the write lock up front and queue behind each other
+(``busy_timeout``) instead of failing when a read transaction tries to become a write one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+
+__all__ = ["is_sqlite", "make_engine", "normalise_url"]
+
+WRITE = {"aisle_write": True}
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if not is_sqlite(url):
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+    engine = create_engine(url, pool_size=8, max_overflow=24, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get("aisle_write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine

@@ -1,0 +1,150 @@
+"""The schema. Alembic migrations create it; this module is what the code reads and writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: expected a timezone-aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# The cart streams. Append-only: the code never updates or deletes a row of this table.
+cart_events = Table(
+    "cart_events",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("cart_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("event_id", String(100), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("type_version", Integer, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("cart_id", "version", name="uq_cart_events_cart_version"),
+    UniqueConstraint("cart_id", "event_id", name="uq_cart_events_cart_event_id"),
+)
+
+# A projection of the streams, for the staff page.
+carts = Table(
+    "carts",
+    metadata,
+    Column("cart_id", String(64), primary_key=True),
+    Column("device_id", String(64), nullable=False),
+    Column("device_name", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("item_count", Integer, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Index("ix_carts_status_updated", "status", "updated_at"),
+)
+
+tax_classes = Table(
+    "tax_classes",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("rate_percent", String(20), nullable=False),  # a Decimal, exactly as written
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("gtin", String(14), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("brand", String(200), nullable=False),
+    Column("department", String(100), nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("tax_class", String(40), nullable=False),
+    Column("sold_by", String(10), nullable=False),
+    Column("net_amount", Integer),
+    Column("net_unit", String(5)),
+    Column("plu", String(5), unique=True),
+    Column("age_restricted", Boolean, nullable=False),
+    Column("aisle", String(50), nullable=False),
+    Column("shelf", String(100), nullable=False),
+    Column("search_text", Text, nullable=False),  # folded name, brand, department, codes
+)
+
+price_reductions = Table(
+    "price_reductions",
+    metadata,
+    Column("promotion_id", String(100), primary_key=True),
+    Column("gtin", String(14), nullable=False, index=True),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    Column("label", String(200), nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("receipt_id", String(64), primary_key=True),
+    Column("cart_id", String(64), nullable=False, unique=True),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("document", JSON, nullable=False),
+)

@@ -1,0 +1,72 @@
+"""The unit of work: one connection, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from aisle.adapters.db.repositories import (
+    SqlCartSummaries,
+    SqlCatalog,
+    SqlDevices,
+    SqlEventStore,
+    SqlReceipts,
+    SqlStaff,
+)
+
+__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+
+class SqlUnitOfWork:
+    events: SqlEventStore
+    carts: SqlCartSummaries
+    catalog: SqlCatalog
+    devices: SqlDevices
+    staff: SqlStaff
+    receipts: SqlReceipts
+
+    def __init__(self, engine: Engine, *, write: bool) -> None:
+        self._engine = engine
+        self._write = write
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        conn = self._engine.connect()
+        if self._write:
+            conn = conn.execution_options(aisle_write=True)
+        conn.begin()
+        self._conn = conn
+        self.events = SqlEventStore(conn)
+        self.carts = SqlCartSummaries(conn)
+        self.catalog = SqlCatalog(conn)
+        self.devices = SqlDevices(conn)
+        self.staff = SqlStaff(conn)
+        self.receipts = SqlReceipts(conn)
+        return self
+
+    def commit(self) -> None:
+        assert self._conn is not None
+        self._conn.commit()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        try:
+            if self._conn.in_transaction():
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write=write)

@@ -1,0 +1,1 @@
+"""The HTTP and WebSocket entry point: FastAPI routes over the services."""

@@ -1,0 +1,71 @@
+"""Turning service results into the contract's response bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from aisle.api.schemas import AdjustmentOut, CartLineOut, CartStateOut
+from aisle.bootstrap import Services
+from aisle.services.carts import CartView
+
+__all__ = ["base_url", "cart_state", "receipt_url"]
+
+
+def base_url(request: Request, services: Services) -> str:
+    return (services.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def receipt_url(base: str, services: Services, receipt_id: str) -> str:
+    return f"{base}/receipts/{receipt_id}?key={services.access.signer.receipt_key(receipt_id)}"
+
+
+def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut:
+    state, pricing = view.state, view.pricing
+    lines = []
+    for line in state.lines.values():
+        priced = pricing.line(line.line_id)
+        lines.append(
+            CartLineOut(
+                line_id=line.line_id,
+                gtin=line.gtin,
+                name=line.name,
+                brand=line.brand,
+                quantity=line.quantity,
+                sold_by=line.sold_by.value,
+                weight_g=line.weight_g,
+                unit_price=str(line.unit_price),
+                line_total=str(priced.gross),
+                discount=str(priced.discount),
+                net=str(priced.net),
+                adjustments=[
+                    AdjustmentOut(
+                        promotion_id=a.promotion_id, description=a.description, amount=str(a.amount)
+                    )
+                    for a in priced.adjustments
+                ],
+                age_restricted=line.age_restricted,
+            )
+        )
+    return CartStateOut(
+        cart_id=state.cart_id,
+        status=state.status.value,
+        currency=state.currency,
+        version=state.version,
+        lines=lines,
+        item_count=state.item_count,
+        subtotal=str(pricing.subtotal),
+        discount_total=str(pricing.discount_total),
+        tax_total=str(pricing.tax_total),
+        total=str(pricing.total),
+        tax_mode=services.settings.tax_mode.value,
+        age_check_required=state.age_check_required,
+        receipt_id=state.receipt_id,
+        receipt_url=receipt_url(base, services, state.receipt_id) if state.receipt_id else None,
+        updated_at=view.updated_at,
+    )
+
+
+def push_message(state: CartStateOut) -> dict[str, Any]:
+    return {"type": "cart_state", "cart": state.model_dump(mode="json")}

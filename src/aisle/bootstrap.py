@@ -1,0 +1,61 @@
+"""The one place that wires adapters to services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from aisle.adapters.db.engine import is_sqlite, make_engine
+from aisle.adapters.db.uow import SqlUnitOfWorkFactory
+from aisle.adapters.passwords import Argon2Hasher
+from aisle.adapters.payments import DemoPaymentProvider
+from aisle.domain.pricing import PricingPolicy
+from aisle.services.access import AccessService, TokenSigner
+from aisle.services.carts import CartService
+from aisle.services.catalog import CatalogService
+from aisle.services.ports import Clock
+from aisle.settings import Settings
+
+__all__ = ["Services", "bootstrap", "utc_now"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    carts: CartService
+    catalog: CatalogService
+    access: AccessService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
+    url = settings.resolved_database_url
+    if is_sqlite(url):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    uow = SqlUnitOfWorkFactory(engine)
+    policy = PricingPolicy(currency=settings.currency, tax_mode=settings.tax_mode)
+    return Services(
+        settings=settings,
+        engine=engine,
+        carts=CartService(
+            uow=uow,
+            policy=policy,
+            clock=clock,
+            payments={"demo": DemoPaymentProvider()},
+            store_name=settings.store_name,
+        ),
+        catalog=CatalogService(uow=uow),
+        access=AccessService(
+            uow=uow, hasher=Argon2Hasher(), signer=TokenSigner(settings.secret), clock=clock
+        ),
+    )

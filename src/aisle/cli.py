@@ -1,0 +1,219 @@
+"""The ``aisle`` command: run the demo store or a real one, migrate, add devices and staff."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import SecretStr, ValidationError
+from rich.console import Console
+from rich.progress import Progress
+
+from aisle.adapters.db.migrate import upgrade
+from aisle.bootstrap import Services, bootstrap
+from aisle.domain.errors import DomainError
+from aisle.services.access import ROLES
+from aisle.settings import Settings
+
+app = typer.Typer(help="Aisle: open smart-cart checkout for grocery stores.", no_args_is_help=True)
+db_app = typer.Typer(help="The store database.", no_args_is_help=True)
+device_app = typer.Typer(help="Cart devices (the tablets on the carts).", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(device_app, name="device")
+app.add_typer(staff_app, name="staff")
+
+console = Console()
+err = Console(stderr=True)
+
+DEMO_DIR = Path(".aisle-demo")
+
+
+def _settings(**overrides: object) -> Settings:
+    """Read AISLE_* settings; a demo data folder keeps its own generated secret."""
+    try:
+        probe = Settings.model_construct()
+        demo = bool(overrides.get("demo", Settings.model_fields["demo"].default))
+        import os
+
+        demo = demo or os.environ.get("AISLE_DEMO", "").lower() in ("1", "true", "yes")
+        if demo and "secret_key" not in overrides and not os.environ.get("AISLE_SECRET_KEY"):
+            data_dir = Path(str(overrides.get("data_dir") or os.environ.get("AISLE_DATA_DIR") or DEMO_DIR))
+            overrides.setdefault("data_dir", data_dir)
+            overrides["secret_key"] = SecretStr(_demo_secret(data_dir))
+        del probe
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        for problem in error.errors():
+            err.print(f"[red]Configuration error:[/red] {problem['msg']}")
+        raise typer.Exit(2) from None
+
+
+def _demo_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def _services(settings: Settings, migrate: bool = True) -> Services:
+    services = bootstrap(settings)
+    if migrate:
+        upgrade(services.engine)
+    return services
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    err.print(f"[red]{error.message}[/red]")
+    return typer.Exit(1)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for phones on the LAN)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Run the demo store: SQLite in ./.aisle-demo, the demo catalog, a cart device and a staff login."""
+    from aisle.demo.catalog import (
+        DEMO_TAX_CLASSES,
+        demo_price_reductions,
+        demo_products,
+    )
+
+    settings = _settings(demo=True, host=host, port=port)
+    services = _services(settings)
+    if services.catalog.product_count() == 0:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Loading the demo catalog", total=1)
+            products = demo_products()
+            count = services.catalog.load(
+                tax_classes=DEMO_TAX_CLASSES,
+                products=products,
+                reductions=demo_price_reductions(datetime.now(UTC)),
+            )
+            progress.advance(task)
+        console.print(f"Loaded the demo catalog: {count} products")
+    token = _demo_device(services, settings.data_dir)
+    try:
+        services.access.add_staff("demo", "demo", "manager", allow_weak_password=True)
+    except DomainError:
+        pass  # already there
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    console.print(f"[bold]Aisle demo store[/bold] on SQLite at {settings.resolved_database_url}")
+    console.print(f"Cart screen:  {base}/cart#device={token}", soft_wrap=True)
+    console.print(f"Staff page:   {base}/staff  (user demo, password demo)", soft_wrap=True)
+    console.print(f"API docs:     {base}/docs", soft_wrap=True)
+    sys.stdout.flush()
+    _run(settings, services)
+
+
+def _demo_device(services: Services, data_dir: Path) -> str:
+    path = data_dir / "demo_device_token"
+    if path.exists():
+        token = path.read_text().strip()
+        if services.access.device_for(token) is not None:
+            return token
+    n = 1
+    while True:
+        try:
+            _, token = services.access.add_device(f"demo-cart-{n}")
+            break
+        except DomainError:
+            n += 1
+    path.write_text(token)
+    path.chmod(0o600)
+    return token
+
+
+def _run(settings: Settings, services: Services) -> None:
+    import uvicorn
+
+    from aisle.api.app import create_app
+
+    application = create_app(settings, services)
+    uvicorn.run(
+        application, host=settings.host, port=settings.port, log_level="warning", access_log=False
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Run the store server with the AISLE_* configuration (run `aisle db upgrade` first)."""
+    overrides: dict[str, object] = {}
+    if host:
+        overrides["host"] = host
+    if port:
+        overrides["port"] = port
+    settings = _settings(**overrides)
+    services = _services(settings, migrate=False)
+    _require_current_schema(services)
+    console.print(f"Aisle store server on http://{settings.host}:{settings.port}")
+    console.print(f"Cart screen:  http://{settings.host}:{settings.port}/cart#device=<device token>")
+    console.print(f"Staff page:   http://{settings.host}:{settings.port}/staff")
+    _run(settings, services)
+
+
+def _require_current_schema(services: Services) -> None:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from aisle.adapters.db.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(services.engine)).get_current_head()
+    with services.engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head:
+        err.print(
+            f"[red]The database schema is at {current or 'nothing'}, this server needs {head}: "
+            "run `aisle db upgrade` first.[/red]"
+        )
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version."""
+    settings = _settings()
+    services = _services(settings)
+    console.print(f"Database at the newest schema: {services.engine.url.render_as_string()}")
+
+
+@device_app.command("add")
+def device_add(name: Annotated[str, typer.Argument(help="A name for the cart, such as cart-17")]) -> None:
+    """Register a cart device and print its token (shown once: put it in the cart's settings)."""
+    services = _services(_settings())
+    try:
+        _, token = services.access.add_device(name)
+    except DomainError as error:
+        raise _fail(error) from None
+    print(token)
+
+
+@staff_app.command("add")
+def staff_add(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")] = "associate",
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
+) -> None:
+    """Add a staff account (the password is asked for, or read from stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    services = _services(_settings())
+    try:
+        member = services.access.add_staff(username, password, role)
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(f"Added {member.role} {member.username}")

@@ -1,0 +1,1 @@
+"""The domain core: pure logic over plain values, no frameworks, no I/O, no clocks."""

@@ -1,0 +1,38 @@
+"""The cart: an append-only stream of events, and the state projected from it.
+
+Commands say what a cart asks for (``ScanItem``); the aggregate decides and answers with one event
+in the past tense (``ItemScanned``) or refuses with a :class:`~aisle.domain.errors.DomainError`.
+State is never stored on its own: it is ``CartState.replay(events)``, at any time.
+"""
+
+from aisle.domain.cart.commands import CheckOut, RemoveLine, ScanItem, SetQuantity
+from aisle.domain.cart.events import (
+    CartCheckedOut,
+    CartEvent,
+    CartOpened,
+    ItemScanned,
+    LineRemoved,
+    QuantityChanged,
+    event_from_payload,
+    event_to_payload,
+)
+from aisle.domain.cart.state import MAX_QUANTITY, CartLine, CartState, CartStatus
+
+__all__ = [
+    "MAX_QUANTITY",
+    "CartCheckedOut",
+    "CartEvent",
+    "CartLine",
+    "CartOpened",
+    "CartState",
+    "CartStatus",
+    "CheckOut",
+    "ItemScanned",
+    "LineRemoved",
+    "QuantityChanged",
+    "RemoveLine",
+    "ScanItem",
+    "SetQuantity",
+    "event_from_payload",
+    "event_to_payload",
+]

@@ -1,0 +1,208 @@
+"""The cart aggregate: its state is a fold over its events; its decisions return new events.
+
+Decisions check every rule before answering, so a refused command leaves no trace. Scanning a
+product that is already on a line adds one to that line; produce sold by weight always gets a line
+of its own, priced by the weight the cart's scale measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import Enum
+
+from aisle.domain.cart.events import (
+    CartCheckedOut,
+    CartEvent,
+    CartOpened,
+    ItemScanned,
+    LineRemoved,
+    QuantityChanged,
+)
+from aisle.domain.catalog import Product, SoldBy
+from aisle.domain.errors import CartClosed, InvalidQuantity, UnknownLine, WeightRequired
+from aisle.domain.money import Money
+from aisle.domain.pricing import LineToPrice
+
+MAX_QUANTITY = 99
+MAX_WEIGHT_G = 30_000  # a cart's scale weighs one item of produce, not a sack of potatoes
+
+
+class CartStatus(str, Enum):
+    SHOPPING = "shopping"
+    CHECKED_OUT = "checked_out"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CartLine:
+    line_id: str
+    gtin: str
+    name: str
+    brand: str
+    unit_price: Money
+    tax_rate: Decimal
+    sold_by: SoldBy
+    quantity: int
+    weight_g: int | None
+    age_restricted: bool
+
+
+@dataclass(slots=True, kw_only=True)
+class CartState:
+    cart_id: str
+    device_id: str = ""
+    currency: str = ""
+    status: CartStatus = CartStatus.SHOPPING
+    lines: dict[str, CartLine] = field(default_factory=dict)
+    version: int = 0  # how many events the state has folded
+    lines_created: int = 0
+    receipt_id: str | None = None
+
+    @classmethod
+    def replay(cls, cart_id: str, events: Iterable[CartEvent]) -> CartState:
+        state = cls(cart_id=cart_id)
+        for event in events:
+            state.apply(event)
+        return state
+
+    # -- projection -------------------------------------------------------------------------
+
+    def apply(self, event: CartEvent) -> None:
+        self.version += 1
+        match event:
+            case CartOpened():
+                self.device_id = event.device_id
+                self.currency = event.currency
+            case ItemScanned():
+                existing = self.lines.get(event.line_id)
+                if existing is not None:
+                    self.lines[event.line_id] = replace(existing, quantity=existing.quantity + 1)
+                else:
+                    self.lines_created += 1
+                    self.lines[event.line_id] = CartLine(
+                        line_id=event.line_id,
+                        gtin=event.gtin,
+                        name=event.name,
+                        brand=event.brand,
+                        unit_price=Money(minor=event.unit_price_minor, currency=self.currency),
+                        tax_rate=event.tax_rate,
+                        sold_by=event.sold_by,
+                        quantity=1,
+                        weight_g=event.weight_g,
+                        age_restricted=event.age_restricted,
+                    )
+            case LineRemoved():
+                del self.lines[event.line_id]
+            case QuantityChanged():
+                self.lines[event.line_id] = replace(
+                    self.lines[event.line_id], quantity=event.quantity
+                )
+            case CartCheckedOut():
+                self.status = CartStatus.CHECKED_OUT
+                self.receipt_id = event.receipt_id
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def scan(
+        self, product: Product, *, tax_rate: Decimal, code: str, weight_g: int | None
+    ) -> ItemScanned:
+        self._require_open()
+        line_id: str | None = None
+        if product.sold_by is SoldBy.WEIGHT:
+            if weight_g is None:
+                raise WeightRequired(
+                    f"Put the {product.name.lower()} on the cart's scale to weigh them, "
+                    f"then scan {code.strip()} again"
+                )
+            if not 1 <= weight_g <= MAX_WEIGHT_G:
+                raise InvalidQuantity(
+                    f"A weight of {weight_g} g is not possible here: expected 1 g to {MAX_WEIGHT_G} g"
+                )
+        else:
+            weight_g = None
+            for line in self.lines.values():
+                if line.gtin == product.gtin and line.unit_price == product.price:
+                    if line.quantity >= MAX_QUANTITY:
+                        raise InvalidQuantity(
+                            f"You already have {line.quantity} of {product.name}: "
+                            f"at most {MAX_QUANTITY} per line"
+                        )
+                    line_id = line.line_id
+                    break
+        return ItemScanned(
+            line_id=line_id or f"l{self.lines_created + 1}",
+            code=code,
+            gtin=product.gtin,
+            name=product.name,
+            brand=product.brand,
+            unit_price_minor=product.price.minor,
+            tax_rate=tax_rate,
+            sold_by=product.sold_by,
+            weight_g=weight_g,
+            age_restricted=product.age_restricted,
+        )
+
+    def remove(self, line_id: str) -> LineRemoved:
+        self._require_open()
+        self._line(line_id)
+        return LineRemoved(line_id=line_id)
+
+    def set_quantity(self, line_id: str, quantity: int) -> QuantityChanged:
+        self._require_open()
+        line = self._line(line_id)
+        if line.sold_by is SoldBy.WEIGHT:
+            raise InvalidQuantity(
+                f"{line.name} is priced by weight: remove the line and weigh it again"
+            )
+        if not 1 <= quantity <= MAX_QUANTITY:
+            hint = " (to take it out, remove the line)" if quantity == 0 else ""
+            raise InvalidQuantity(
+                f"Quantity {quantity} is not possible: expected 1 to {MAX_QUANTITY}{hint}"
+            )
+        return QuantityChanged(line_id=line_id, quantity=quantity)
+
+    def check_out(
+        self, *, receipt_id: str, total: Money, payment_provider: str, payment_reference: str
+    ) -> CartCheckedOut:
+        self._require_open()
+        return CartCheckedOut(
+            receipt_id=receipt_id,
+            total_minor=total.minor,
+            payment_provider=payment_provider,
+            payment_reference=payment_reference,
+        )
+
+    # -- views ------------------------------------------------------------------------------
+
+    def lines_to_price(self) -> list[LineToPrice]:
+        return [
+            LineToPrice(
+                line_id=line.line_id,
+                gtin=line.gtin,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                tax_rate=line.tax_rate,
+                sold_by=line.sold_by,
+                weight_g=line.weight_g,
+            )
+            for line in self.lines.values()
+        ]
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines.values())
+
+    @property
+    def age_check_required(self) -> bool:
+        return any(line.age_restricted for line in self.lines.values())
+
+    def _require_open(self) -> None:
+        if self.status is not CartStatus.SHOPPING:
+            raise CartClosed("This cart has been checked out: start a new trip to keep shopping")
+
+    def _line(self, line_id: str) -> CartLine:
+        try:
+            return self.lines[line_id]
+        except KeyError:
+            raise UnknownLine(f"There is no line {line_id!r} in this cart") from None

@@ -1,0 +1,56 @@
+"""Domain errors.
+
+Every error carries a stable machine ``code`` (part of the HTTP contract) and a ``message`` that a
+shopper or an associate can read: it quotes what was given and says what was expected.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CartClosed",
+    "DomainError",
+    "InvalidQuantity",
+    "MisreadBarcode",
+    "NotABarcode",
+    "UnknownLine",
+    "UnknownProduct",
+    "WeightRequired",
+]
+
+
+class DomainError(Exception):
+    """A rule of the store was broken; nothing was changed."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotABarcode(DomainError):
+    code = "not_a_barcode"
+
+
+class MisreadBarcode(DomainError):
+    code = "misread_barcode"
+
+
+class UnknownProduct(DomainError):
+    code = "unknown_product"
+
+
+class UnknownLine(DomainError):
+    code = "unknown_line"
+
+
+class InvalidQuantity(DomainError):
+    code = "invalid_quantity"
+
+
+class WeightRequired(DomainError):
+    code = "weight_required"
+
+
+class CartClosed(DomainError):
+    code = "cart_closed"

@@ -1,0 +1,167 @@
+"""What the services need from the outside world, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Protocol
+
+from aisle.domain.cart import CartEvent
+from aisle.domain.catalog import Product, TaxClass
+from aisle.domain.money import Money
+from aisle.domain.pricing import PriceReduction
+
+Clock = Callable[[], datetime]
+
+
+class DuplicateEvent(Exception):
+    """The cart's stream already holds this event id."""
+
+
+class ConcurrentAppend(Exception):
+    """Another writer appended to the same cart first; reload and decide again."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredEvent:
+    version: int
+    event_id: str
+    event: CartEvent
+    recorded_at: datetime
+
+
+class EventStore(Protocol):
+    def load(self, cart_id: str, up_to_version: int | None = None) -> list[StoredEvent]: ...
+
+    def version_of(self, cart_id: str, event_id: str) -> int | None: ...
+
+    def append(
+        self, cart_id: str, *, version: int, event_id: str, event: CartEvent, recorded_at: datetime
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CartSummary:
+    cart_id: str
+    device_id: str
+    device_name: str
+    status: str
+    opened_at: datetime
+    updated_at: datetime
+    item_count: int
+    total: Money
+
+
+class CartSummaries(Protocol):
+    """A projection of every cart's stream, for the staff page. Rebuildable from the streams."""
+
+    def exists(self, cart_id: str) -> bool: ...
+
+    def upsert(self, summary: CartSummary) -> None: ...
+
+    def list(self, *, status: str | None = None, limit: int = 200) -> list[CartSummary]: ...
+
+
+class Catalog(Protocol):
+    def by_gtin(self, gtin14: str) -> Product | None: ...
+
+    def by_plu(self, plu: str) -> Product | None: ...
+
+    def search(self, query: str, *, limit: int = 20) -> list[Product]: ...
+
+    def tax_rate(self, tax_class: str) -> Decimal: ...
+
+    def price_reductions(self, gtins: Collection[str], at: datetime) -> Sequence[PriceReduction]: ...
+
+    def count(self) -> int: ...
+
+    def add_tax_classes(self, classes: Sequence[TaxClass]) -> None: ...
+
+    def add_products(self, products: Sequence[Product]) -> None: ...
+
+    def add_price_reductions(self, reductions: Sequence[PriceReduction]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Device:
+    device_id: str
+    name: str
+
+
+class Devices(Protocol):
+    def add(self, device: Device, token_hash: str, created_at: datetime) -> None: ...
+
+    def by_token_hash(self, token_hash: str) -> Device | None: ...
+
+    def by_name(self, name: str) -> Device | None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaffMember:
+    staff_id: str
+    username: str
+    role: str
+
+
+class StaffAccounts(Protocol):
+    def add(self, member: StaffMember, password_hash: str, created_at: datetime) -> None: ...
+
+    def by_username(self, username: str) -> tuple[StaffMember, str] | None: ...
+
+    def by_id(self, staff_id: str) -> StaffMember | None: ...
+
+    def set_password_hash(self, staff_id: str, password_hash: str) -> None: ...
+
+
+class Receipts(Protocol):
+    def add(self, receipt_id: str, cart_id: str, issued_at: datetime, document: dict[str, Any]) -> None: ...
+
+    def get(self, receipt_id: str) -> dict[str, Any] | None: ...
+
+
+class UnitOfWork(Protocol):
+    events: EventStore
+    carts: CartSummaries
+    catalog: Catalog
+    devices: Devices
+    staff: StaffAccounts
+    receipts: Receipts
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentResult:
+    approved: bool
+    reference: str
+    message: str = ""
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def charge(self, *, amount: Money, idempotency_key: str) -> PaymentResult: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...

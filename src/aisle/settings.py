@@ -1,0 +1,72 @@
+"""Configuration, read from ``AISLE_*`` environment variables (or a ``.env`` file).
+
+Nothing reads settings at import time: entry points build ``Settings()`` and hand it to
+``create_app`` and ``bootstrap``. Outside the demo, a missing or weak secret key is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Self
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from aisle.domain.money import CURRENCY_EXPONENTS
+from aisle.domain.pricing import TaxMode
+
+__all__ = ["Settings"]
+
+_KNOWN_WEAK = {"changeme", "change-me", "secret", "aisle", "password", "dev", "demo"}
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AISLE_", env_file=".env", extra="ignore")
+
+    #: Where the SQLite database and the demo's files live.
+    data_dir: Path = Path("aisle-data")
+    #: SQLAlchemy URL; ``postgresql://user@host/db`` for production. Default: SQLite in data_dir.
+    database_url: str | None = None
+    #: Signs cart, staff and receipt tokens. At least 32 characters, random.
+    secret_key: SecretStr | None = None
+    #: The demo store: allows a generated secret and the demo staff login.
+    demo: bool = False
+
+    store_name: str = "Aisle Demo Market"
+    currency: str = "EUR"
+    tax_mode: TaxMode = TaxMode.INCLUSIVE
+    #: The address phones use to open receipt links (QR codes); default: the request's own.
+    public_url: str | None = None
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.currency not in CURRENCY_EXPONENTS:
+            raise ValueError(
+                f"AISLE_CURRENCY={self.currency!r}: expected one of {sorted(CURRENCY_EXPONENTS)}"
+            )
+        secret = self.secret_key.get_secret_value() if self.secret_key else ""
+        if not self.demo and (
+            len(secret) < MIN_SECRET_LENGTH or secret.strip().lower() in _KNOWN_WEAK
+        ):
+            raise ValueError(
+                "AISLE_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters outside the demo "
+                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'aisle.db').resolve()}"
+
+    @property
+    def secret(self) -> str:
+        if self.secret_key is None:
+            raise ValueError("no secret key configured")
+        return self.secret_key.get_secret_value()

@@ -1,0 +1,798 @@
+/* Aisle cart screen: the tablet on the cart handle.
+ *
+ * The screen is a view of the server's cart state and nothing more. It never polls and never
+ * computes a price: every amount shown is a decimal string from the server, pushed over the
+ * cart's WebSocket (or returned by the event just posted). What the screen does on its own:
+ *
+ * - pairing: the device token arrives once in the URL fragment (#device=TOKEN) and is kept in
+ *   localStorage, out of the address bar;
+ * - trips: it opens a cart with the device token and keeps {cart_id, token} so a reload resumes
+ *   the same trip;
+ * - scanning: a USB scanner "types" digits and Enter anywhere on the page; those keystrokes are
+ *   buffered and posted as a scan event;
+ * - delivery: every event carries an event_id; after a network failure it is resent with the
+ *   same id, which the server uses to apply it exactly once.
+ */
+"use strict";
+
+(() => {
+  const KEY_DEVICE = "aisle.device";
+  const KEY_CART = "aisle.cart";
+  const API = "/api/v1";
+  const STORE_CURRENCY = document.body.dataset.currency || "EUR";
+
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
+    device: null,
+    cart: null, // {cart_id, token} of the trip in progress
+    current: null, // the last cart state rendered
+    view: "starting",
+    socket: null,
+    socketTimer: null,
+    socketFailures: 0,
+    receiptId: null,
+    pendingQty: new Map(), // line_id -> {target, inflight}: quantity taps not yet answered
+    flash: { lineId: null, until: 0 },
+    confirmLine: null,
+    weightCode: null,
+  };
+
+  /* ------------------------------------------------------------------ formatting (no arithmetic) */
+
+  // Where the symbol goes; the amount itself is always the server's decimal string, untouched.
+  const PREFIX = { EUR: "€", USD: "$", GBP: "£", JPY: "¥", CHF: "CHF ", CAD: "CA$", AUD: "A$" };
+  const SUFFIX = { SEK: " kr", NOK: " kr", DKK: " kr", PLN: " zł", CZK: " Kč", HUF: " Ft" };
+
+  function money(amount, currency = STORE_CURRENCY) {
+    let text = String(amount ?? "");
+    const negative = text.startsWith("-");
+    if (negative) text = text.slice(1);
+    const prefix = PREFIX[currency] ?? (SUFFIX[currency] ? "" : `${currency} `);
+    return `${negative ? "−" : ""}${prefix}${text}${SUFFIX[currency] ?? ""}`;
+  }
+
+  const isZero = (amount) => /^-?0*(\.0*)?$/.test(String(amount ?? "0"));
+
+  // A discount reads as a reduction whichever sign the server stores it with.
+  function saving(amount, currency) {
+    const text = String(amount ?? "0").replace(/^-/, "");
+    return isZero(text) ? money(text, currency) : `−${money(text, currency)}`;
+  }
+
+  function kilograms(grams) {
+    const g = Math.trunc(Number(grams) || 0);
+    return `${Math.floor(g / 1000)}.${String(g % 1000).padStart(3, "0")} kg`;
+  }
+
+  const itemsText = (count) => `${count} ${count === 1 ? "item" : "items"}`;
+
+  function unitText(line, currency) {
+    if (line.sold_by === "weight") {
+      return `${kilograms(line.weight_g)} × ${money(line.unit_price, currency)}/kg`;
+    }
+    if (line.quantity > 1) return `${line.quantity} × ${money(line.unit_price, currency)}`;
+    return `${money(line.unit_price, currency)} each`;
+  }
+
+  function whereText(product) {
+    const parts = [];
+    const aisle = String(product.aisle ?? "").trim();
+    const shelf = String(product.shelf ?? "").trim();
+    if (aisle) parts.push(/^\d+$/.test(aisle) ? `Aisle ${aisle}` : aisle); // "Aisle 4", "Produce"
+    if (shelf) parts.push(shelf);
+    return parts.join(" · ");
+  }
+
+  function localTime(iso) {
+    const when = new Date(iso);
+    if (Number.isNaN(when.getTime())) return String(iso ?? "");
+    return when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  /* ------------------------------------------------------------------ small DOM helpers */
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value == null || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children) if (child != null) node.append(child);
+    return node;
+  }
+
+  let messageTimer = null;
+  function showMessage(text, kind = "error", seconds = 6) {
+    const box = $("message");
+    box.textContent = text;
+    box.dataset.kind = kind;
+    box.hidden = false;
+    clearTimeout(messageTimer);
+    messageTimer = setTimeout(() => { box.hidden = true; }, seconds * 1000);
+  }
+  $("message").addEventListener("click", () => { $("message").hidden = true; });
+
+  function setConnection(kind, text) {
+    $("conn").dataset.state = kind;
+    $("conn-text").textContent = text;
+  }
+
+  function showView(name) {
+    state.view = name;
+    const shopping = name === "cart" || name === "pay";
+    $("view-unpaired").hidden = name !== "unpaired";
+    $("view-starting").hidden = name !== "starting";
+    $("view-cart").hidden = !shopping;
+    $("totals").hidden = !shopping;
+    $("view-pay").hidden = name !== "pay";
+    $("view-receipt").hidden = name !== "receipt";
+  }
+
+  /* ------------------------------------------------------------------ HTTP */
+
+  class HttpError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const backoff = (attempt) => Math.min(10000, 500 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+  const TRANSIENT = new Set([502, 503, 504]);
+  const isTransient = (error) =>
+    !(error instanceof HttpError) || TRANSIENT.has(error.status) || error.code === "busy";
+
+  async function api(method, path, { token, json, signal } = {}) {
+    const headers = { Accept: "application/json" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (json !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(API + path, {
+      method,
+      headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
+      signal,
+      cache: "no-store",
+    });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      const detail = data && typeof data.detail === "string" ? data.detail : null;
+      throw new HttpError(
+        response.status,
+        error.code || `http_${response.status}`,
+        error.message || detail || "Something went wrong. Please ask an associate.",
+      );
+    }
+    return data;
+  }
+
+  // Retries only what may succeed unchanged: a lost connection or a gateway hiccup.
+  async function withRetry(call, { attempts = Infinity, onRetry } = {}) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        if (error.name === "AbortError" || !isTransient(error) || attempt + 1 >= attempts) throw error;
+        if (onRetry) onRetry(attempt);
+        await sleep(backoff(attempt));
+      }
+    }
+  }
+
+  function newEventId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    // randomUUID needs a secure context; a tablet on plain http in the store LAN has none.
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  /* ------------------------------------------------------------------ events */
+
+  // Events go out one at a time, in the order the shopper made them.
+  let queue = Promise.resolve();
+
+  function sendEvent(fields) {
+    const cart = state.cart;
+    if (!cart) return Promise.resolve(null);
+    const event = { event_id: newEventId(), ...fields };
+    const post = () => withRetry(
+      () => api("POST", `/carts/${encodeURIComponent(cart.cart_id)}/events`, { token: cart.token, json: event }),
+      { attempts: 8, onRetry: () => showMessage("Connection trouble — trying again…", "warn", 4) },
+    );
+    const done = queue.then(post).then((cartState) => {
+      render(cartState);
+      return cartState;
+    });
+    queue = done.catch(() => {});
+    return done.catch((error) => {
+      onEventError(error, event);
+      return null;
+    });
+  }
+
+  function onEventError(error, event) {
+    if (!(error instanceof HttpError)) {
+      showMessage("We couldn't reach the store's system. Please try again in a moment.");
+    } else if (error.code === "weight_required" && event.type === "scan") {
+      askWeight(event.code, error.message);
+    } else if (error.status === 401) {
+      showMessage("This trip has ended. Starting a new one…", "info");
+      newTrip();
+    } else {
+      showMessage(error.message);
+    }
+  }
+
+  function scan(raw) {
+    const code = String(raw).trim();
+    if (!code) return;
+    if (state.view === "receipt") {
+      showMessage("This trip is finished. Tap “Start a new trip” to shop again.", "info");
+      return;
+    }
+    if (!state.cart) {
+      showMessage("One moment — your cart is getting ready.", "info", 3);
+      return;
+    }
+    if (state.view === "pay") showView("cart");
+    sendEvent({ type: "scan", code });
+  }
+
+  function changeQuantity(line, delta) {
+    const id = line.line_id;
+    let pending = state.pendingQty.get(id);
+    if (!pending) {
+      pending = { target: line.quantity, inflight: 0 };
+      state.pendingQty.set(id, pending);
+    }
+    const target = pending.target + delta;
+    if (target < 1) {
+      if (pending.inflight === 0) state.pendingQty.delete(id);
+      confirmRemove(line);
+      return;
+    }
+    pending.target = target;
+    pending.inflight += 1;
+    const shown = document.querySelector(`[data-line-id="${CSS.escape(id)}"] [data-testid="line-quantity"]`);
+    if (shown) {
+      shown.textContent = String(target);
+      shown.classList.add("pending");
+    }
+    sendEvent({ type: "set_quantity", line_id: id, quantity: target }).finally(() => {
+      pending.inflight -= 1;
+      if (pending.inflight === 0) {
+        state.pendingQty.delete(id);
+        if (state.current) render(state.current, { force: true });
+      }
+    });
+  }
+
+  function confirmRemove(line) {
+    state.confirmLine = line;
+    $("confirm-text").textContent = `Take “${line.name}” out of your cart?`;
+    $("confirm-dialog").showModal();
+  }
+  $("confirm-keep").addEventListener("click", () => $("confirm-dialog").close());
+  $("confirm-remove").addEventListener("click", () => {
+    $("confirm-dialog").close();
+    if (state.confirmLine) sendEvent({ type: "remove", line_id: state.confirmLine.line_id });
+    state.confirmLine = null;
+  });
+
+  /* ------------------------------------------------------------------ the demo scale */
+
+  function askWeight(code, message) {
+    state.weightCode = code;
+    $("weight-text").textContent =
+      `${message} On a real cart the scale weighs it; for this demo, enter the weight in grams.`;
+    $("weight-input").value = "";
+    $("weight-dialog").showModal();
+    $("weight-input").focus();
+  }
+
+  function weigh(grams) {
+    const code = state.weightCode;
+    if (!code || !(grams > 0)) return;
+    state.weightCode = null;
+    $("weight-dialog").close();
+    sendEvent({ type: "scan", code, weight_g: grams }); // a new event: it is a different scan
+  }
+
+  $("weight-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    weigh(Number.parseInt($("weight-input").value, 10));
+  });
+  for (const preset of document.querySelectorAll("[data-grams]")) {
+    preset.addEventListener("click", () => weigh(Number(preset.dataset.grams)));
+  }
+  $("weight-cancel").addEventListener("click", () => {
+    state.weightCode = null;
+    $("weight-dialog").close();
+  });
+
+  /* ------------------------------------------------------------------ rendering the cart state */
+
+  function render(cart, { force = false } = {}) {
+    if (!cart || !state.cart || cart.cart_id !== state.cart.cart_id) return;
+    const previous = state.current;
+    // An answer can arrive after a newer push; the screen never goes back in time.
+    if (!force && previous && previous.cart_id === cart.cart_id && cart.version < previous.version) return;
+    state.current = cart;
+    renderLines(cart, previous && previous.cart_id === cart.cart_id ? previous : null);
+    renderTotals(cart);
+    if (cart.status === "checked_out" && cart.receipt_id) showReceipt(cart.receipt_id, cart.receipt_url);
+  }
+
+  function renderLines(cart, previous) {
+    const before = new Map((previous ? previous.lines : []).map((line) => [line.line_id, line]));
+    for (const line of cart.lines) {
+      const old = before.get(line.line_id);
+      const grew = old && (line.quantity > old.quantity || line.weight_g !== old.weight_g);
+      if (previous && (!old || grew)) state.flash = { lineId: line.line_id, until: performance.now() + 1600 };
+    }
+    const nodes = cart.lines.map((line) => lineNode(line, cart.currency));
+    $("lines").replaceChildren(...nodes);
+    $("lines").hidden = cart.lines.length === 0;
+    $("empty").hidden = cart.lines.length > 0;
+    $("item-count").textContent = cart.lines.length ? itemsText(cart.item_count) : "";
+
+    const flashing = nodes.find((node) => node.classList.contains("flash"));
+    if (flashing) {
+      flashing.scrollIntoView({ block: "nearest" });
+      const { lineId, until } = state.flash;
+      setTimeout(() => {
+        const node = document.querySelector(`.line[data-line-id="${CSS.escape(lineId)}"]`);
+        if (node) node.classList.remove("flash");
+      }, Math.max(0, until - performance.now()));
+    }
+  }
+
+  function lineNode(line, currency) {
+    const id = line.line_id;
+    const flashing = state.flash.lineId === id && performance.now() < state.flash.until;
+    const discounted = !isZero(line.discount);
+
+    const info = el("div", { class: "line-info" },
+      el("div", { class: "line-name" },
+        line.name,
+        line.brand ? el("span", { class: "line-brand", text: line.brand }) : null,
+        line.age_restricted ? el("span", { class: "badge-id", title: "ID is checked at the exit", text: "ID" }) : null),
+      el("div", { class: "line-unit", "data-testid": "line-unit", text: unitText(line, currency) }),
+      ...(line.adjustments || []).map((adjustment) => el("div", {
+        class: "line-adj",
+        "data-testid": "line-adjustment",
+        text: `${adjustment.description} ${saving(adjustment.amount, currency)}`,
+      })));
+
+    let quantity;
+    if (line.sold_by === "weight") {
+      quantity = el("div", { class: "qty-weight", "aria-hidden": "true" });
+    } else {
+      const pending = state.pendingQty.get(id);
+      quantity = el("div", { class: "qty" },
+        el("button", {
+          type: "button", "data-testid": "qty-minus", "aria-label": `One less ${line.name}`, text: "−",
+          onclick: () => changeQuantity(line, -1),
+        }),
+        el("span", {
+          class: pending ? "qty-value pending" : "qty-value", "data-testid": "line-quantity",
+          text: String(pending ? pending.target : line.quantity),
+        }),
+        el("button", {
+          type: "button", "data-testid": "qty-plus", "aria-label": `One more ${line.name}`, text: "+",
+          onclick: () => changeQuantity(line, +1),
+        }));
+    }
+
+    const price = el("div", { class: "line-price" },
+      el("span", { class: discounted ? "was amount" : "now amount", "data-testid": "line-total", text: money(line.line_total, currency) }),
+      discounted ? el("span", { class: "now amount", "data-testid": "line-net", text: money(line.net, currency) }) : null);
+
+    const remove = el("button", {
+      type: "button", class: "line-remove", "data-testid": "line-remove", "aria-label": `Remove ${line.name}`, text: "✕",
+      onclick: () => sendEvent({ type: "remove", line_id: id }),
+    });
+
+    return el("li", {
+      class: flashing ? "line flash" : "line", "data-testid": "cart-line", "data-line-id": id, "data-gtin": line.gtin,
+    }, info, quantity, price, remove);
+  }
+
+  function renderTotals(cart) {
+    const currency = cart.currency;
+    const inclusive = cart.tax_mode === "inclusive";
+    $("subtotal").textContent = money(cart.subtotal, currency);
+    $("savings").textContent = saving(cart.discount_total, currency);
+    $("tax-label").textContent = inclusive ? "Tax (incl. VAT)" : "Tax";
+    $("tax").textContent = money(cart.tax_total, currency);
+    $("total").textContent = money(cart.total, currency);
+    $("age-note").hidden = !cart.age_check_required;
+    $("checkout").disabled = cart.lines.length === 0 || cart.status !== "shopping";
+
+    $("pay-count").textContent = itemsText(cart.item_count);
+    $("pay-total").textContent = money(cart.total, currency);
+    $("pay-tax").textContent = `Includes ${money(cart.tax_total, currency)} ${inclusive ? "VAT" : "tax"}` +
+      (isZero(cart.discount_total) ? "" : ` · You saved ${money(String(cart.discount_total).replace(/^-/, ""), currency)}`);
+    $("pay-age-note").hidden = !cart.age_check_required;
+    if (state.view === "pay" && cart.lines.length === 0) showView("cart");
+  }
+
+  /* ------------------------------------------------------------------ checkout and receipt */
+
+  $("checkout").addEventListener("click", () => {
+    if (!state.current || state.current.lines.length === 0) return;
+    showView("pay");
+  });
+  $("pay-back").addEventListener("click", () => showView("cart"));
+
+  $("pay").addEventListener("click", async () => {
+    const cart = state.cart;
+    const button = $("pay");
+    if (!cart) return;
+    button.disabled = true;
+    button.textContent = "Paying…";
+    try {
+      await queue; // scans still on their way belong in this payment
+      // Like every event, the payment is resent with the same id, so it is taken only once.
+      const checkout = { event_id: newEventId(), payment: { provider: "demo" } };
+      const paid = await withRetry(
+        () => api("POST", `/carts/${encodeURIComponent(cart.cart_id)}/checkout`, { token: cart.token, json: checkout }),
+        { attempts: 6, onRetry: () => showMessage("Connection trouble — trying again…", "warn", 4) },
+      );
+      await showReceipt(paid.receipt_id, paid.receipt_url);
+    } catch (error) {
+      showMessage(error instanceof HttpError ? error.message : "We couldn't reach the payment system. Please try again.");
+    } finally {
+      button.disabled = false;
+      button.textContent = "Pay with demo card";
+    }
+  });
+
+  // receipt_url is http://host/receipts/ID?key=K; its QR image is /receipts/ID/qr.svg?key=K.
+  function qrUrl(receiptUrl) {
+    const query = receiptUrl.indexOf("?");
+    return query < 0 ? `${receiptUrl}/qr.svg` : `${receiptUrl.slice(0, query)}/qr.svg${receiptUrl.slice(query)}`;
+  }
+
+  async function showReceipt(receiptId, receiptUrl) {
+    if (!receiptId || state.receiptId === receiptId) return;
+    state.receiptId = receiptId;
+    const cart = state.cart;
+    closeSocket();
+    showView("receipt");
+    $("receipt-total").textContent = "…";
+    $("receipt-paper").replaceChildren(el("p", { class: "rc-head", text: "Preparing your receipt…" }));
+    setReceiptLink(receiptUrl);
+    try {
+      const receipt = await withRetry(
+        () => api("GET", `/receipts/${encodeURIComponent(receiptId)}`, { token: cart.token }),
+        { attempts: 6 },
+      );
+      if (state.receiptId !== receiptId) return;
+      if (!receiptUrl) setReceiptLink(receipt.receipt_url);
+      $("receipt-total").textContent = money(receipt.total, receipt.currency);
+      $("receipt-paper").replaceChildren(...receiptNodes(receipt));
+    } catch (error) {
+      showMessage(error instanceof HttpError ? error.message : "Your receipt is saved; scan the QR code to see it.", "warn");
+    }
+  }
+
+  function setReceiptLink(receiptUrl) {
+    if (!receiptUrl) return;
+    const absolute = new URL(receiptUrl, location.href).href;
+    $("receipt-link").href = absolute;
+    $("receipt-link").textContent = absolute;
+    $("receipt-qr").src = qrUrl(absolute);
+  }
+
+  function receiptNodes(receipt) {
+    const currency = receipt.currency;
+    const rows = [];
+    for (const line of receipt.lines) {
+      rows.push(el("tr", {}, el("td", { text: line.quantity > 1 ? `${line.quantity} × ${line.name}` : line.name }),
+        el("td", { class: "amount", text: money(line.line_total, currency) })));
+      if (line.weight_g) {
+        rows.push(el("tr", { class: "rc-detail" }, el("td", { text: `${kilograms(line.weight_g)} × ${money(line.unit_price, currency)}/kg` }), el("td")));
+      } else if (line.quantity > 1) {
+        rows.push(el("tr", { class: "rc-detail" }, el("td", { text: `${money(line.unit_price, currency)} each` }), el("td")));
+      }
+      for (const adjustment of line.adjustments || []) {
+        rows.push(el("tr", { class: "rc-adj" }, el("td", { text: adjustment.description }),
+          el("td", { class: "amount", text: saving(adjustment.amount, currency) })));
+      }
+    }
+    const sum = (label, value, cls, testid) => el("div", { class: cls },
+      el("dt", { text: label }), el("dd", { class: "amount", "data-testid": testid, text: value }));
+    const taxes = el("table", { class: "rc-taxes" },
+      el("thead", {}, el("tr", {}, el("th", { text: "VAT rate" }), el("th", { text: "Net" }), el("th", { text: "VAT" }))),
+      el("tbody", {}, ...(receipt.taxes || []).map((tax) => el("tr", {},
+        el("td", { text: `${tax.rate} %` }),
+        el("td", { class: "amount", text: money(tax.base, currency) }),
+        el("td", { class: "amount", text: money(tax.tax, currency) })))));
+    const payment = receipt.payment || {};
+    return [
+      el("header", { class: "rc-head" },
+        el("h2", { text: (receipt.store && receipt.store.name) || document.body.dataset.storeName }),
+        el("p", { text: localTime(receipt.issued_at) }),
+        el("p", { text: `Receipt ${receipt.receipt_id}` })),
+      el("table", { class: "rc-lines" }, el("tbody", {}, ...rows)),
+      el("dl", { class: "rc-sums" },
+        sum("Subtotal", money(receipt.subtotal, currency), "", "receipt-subtotal"),
+        isZero(receipt.discount_total) ? null : sum("You saved", saving(receipt.discount_total, currency), "rc-saving", "receipt-savings"),
+        sum(receipt.tax_mode === "inclusive" ? "Incl. VAT" : "Tax", money(receipt.tax_total, currency), "", "receipt-tax"),
+        sum("Total", money(receipt.total, currency), "rc-total", "receipt-paper-total")),
+      taxes,
+      el("p", { class: "rc-payment", text: `Paid ${money(payment.amount, currency)} by ${payment.provider === "demo" ? "demo card" : payment.provider || "card"}` +
+        (payment.reference ? ` · ref. ${payment.reference}` : "") }),
+    ];
+  }
+
+  $("new-trip").addEventListener("click", () => newTrip());
+
+  /* ------------------------------------------------------------------ the live connection */
+
+  function connectSocket() {
+    const cart = state.cart;
+    if (!cart) return;
+    clearTimeout(state.socketTimer);
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const url = `${scheme}//${location.host}${API}/carts/${encodeURIComponent(cart.cart_id)}/live` +
+      `?token=${encodeURIComponent(cart.token)}`;
+    const socket = new WebSocket(url);
+    state.socket = socket;
+    if (state.socketFailures === 0) setConnection("connecting", "Connecting…");
+    socket.addEventListener("open", () => {
+      state.socketFailures = 0;
+      setConnection("live", "Connected");
+    });
+    socket.addEventListener("message", (message) => {
+      let data;
+      try { data = JSON.parse(message.data); } catch { return; }
+      if (data && data.type === "cart_state") render(data.cart);
+    });
+    socket.addEventListener("close", () => {
+      if (state.socket !== socket) return; // closed on purpose
+      state.socket = null;
+      setConnection("offline", "Reconnecting…");
+      scheduleReconnect(cart);
+    });
+  }
+
+  function closeSocket() {
+    clearTimeout(state.socketTimer);
+    const socket = state.socket;
+    state.socket = null;
+    if (socket) socket.close();
+  }
+
+  function scheduleReconnect(cart) {
+    if (state.cart !== cart || state.view === "receipt") return;
+    const attempt = state.socketFailures;
+    state.socketFailures += 1;
+    state.socketTimer = setTimeout(async () => {
+      if (state.cart !== cart) return;
+      if (attempt >= 2) {
+        // Failing repeatedly: find out whether the trip itself is gone or was refused.
+        try {
+          const current = await api("GET", `/carts/${encodeURIComponent(cart.cart_id)}`, { token: cart.token });
+          render(current);
+          if (current.status !== "shopping") {
+            if (!current.receipt_id) newTrip();
+            return;
+          }
+        } catch (error) {
+          if (error instanceof HttpError && [401, 403, 404].includes(error.status)) {
+            showMessage("Your previous trip has ended — starting a new one.", "info");
+            newTrip();
+            return;
+          }
+        }
+      }
+      if (state.cart === cart && !state.socket) connectSocket();
+    }, backoff(attempt));
+  }
+
+  window.addEventListener("online", () => {
+    if (state.cart && !state.socket && state.view !== "receipt") {
+      state.socketFailures = 0;
+      connectSocket();
+    }
+  });
+
+  /* ------------------------------------------------------------------ trips */
+
+  async function openTrip(cart, cartState) {
+    state.cart = cart;
+    state.current = null;
+    state.receiptId = null;
+    state.socketFailures = 0;
+    showView("cart");
+    render(cartState);
+    connectSocket();
+  }
+
+  async function startTrip() {
+    showView("starting");
+    try {
+      const created = await withRetry(
+        () => api("POST", "/carts", { token: state.device }),
+        { onRetry: () => setConnection("offline", "Can't reach the store — retrying…") },
+      );
+      const cart = { cart_id: created.cart_id, token: created.token };
+      localStorage.setItem(KEY_CART, JSON.stringify(cart));
+      const cartState = await withRetry(
+        () => api("GET", `/carts/${encodeURIComponent(cart.cart_id)}`, { token: cart.token }),
+      );
+      await openTrip(cart, cartState);
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+        setConnection("offline", "Not paired");
+        showView("unpaired");
+      } else {
+        showMessage(error.message || "We couldn't start your cart. Please ask an associate.");
+      }
+    }
+  }
+
+  async function resumeTrip(saved) {
+    if (!saved || !saved.cart_id || !saved.token) return false;
+    try {
+      const cartState = await withRetry(
+        () => api("GET", `/carts/${encodeURIComponent(saved.cart_id)}`, { token: saved.token }),
+        { onRetry: () => setConnection("offline", "Can't reach the store — retrying…") },
+      );
+      if (cartState.status !== "shopping") return false;
+      await openTrip(saved, cartState);
+      return true;
+    } catch {
+      return false; // refused or gone: a new trip
+    }
+  }
+
+  async function newTrip() {
+    localStorage.removeItem(KEY_CART);
+    closeSocket();
+    state.cart = null;
+    state.current = null;
+    state.receiptId = null;
+    state.pendingQty.clear();
+    $("search-input").value = "";
+    $("search-results").replaceChildren();
+    $("lines").replaceChildren();
+    await startTrip();
+  }
+
+  function readPairing() {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const token = fragment.get("device");
+    if (token) {
+      if (token !== localStorage.getItem(KEY_DEVICE)) localStorage.removeItem(KEY_CART);
+      localStorage.setItem(KEY_DEVICE, token);
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+    return localStorage.getItem(KEY_DEVICE);
+  }
+
+  function savedCart() {
+    try {
+      return JSON.parse(localStorage.getItem(KEY_CART) || "null");
+    } catch {
+      return null;
+    }
+  }
+
+  /* ------------------------------------------------------------------ the barcode scanner */
+
+  // A USB scanner is a keyboard: digits (after an optional AIM prefix such as "]E0"), then Enter.
+  const SCAN_KEY = /^[0-9A-Za-z\]]$/;
+  const SCAN_GAP_MS = 1500;
+  let scanBuffer = "";
+  let scanLastKey = 0;
+
+  const ownsKeys = (target) => target instanceof HTMLElement &&
+    (target.isContentEditable || target.matches("input, textarea, select"));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (ownsKeys(event.target) || document.querySelector("dialog[open]")) return;
+    const now = performance.now();
+    if (now - scanLastKey > SCAN_GAP_MS) scanBuffer = "";
+    scanLastKey = now;
+    if (event.key === "Enter") {
+      if (!scanBuffer) return;
+      event.preventDefault(); // or Enter would also press whatever button has the focus
+      const code = scanBuffer;
+      scanBuffer = "";
+      scan(code);
+    } else if (event.key === "Escape") {
+      scanBuffer = "";
+    } else if (SCAN_KEY.test(event.key) && scanBuffer.length < 64) {
+      scanBuffer += event.key;
+    }
+  });
+
+  $("scan-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("scan-input");
+    scan(input.value);
+    input.value = "";
+  });
+
+  /* ------------------------------------------------------------------ the product finder */
+
+  let searchTimer = null;
+  let searchAbort = null;
+
+  $("search-input").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(search, 250);
+  });
+  $("search-input").addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    clearTimeout(searchTimer);
+    search();
+  });
+
+  async function search() {
+    const query = $("search-input").value.trim();
+    const results = $("search-results");
+    if (searchAbort) searchAbort.abort();
+    if (!query || !state.cart) {
+      results.replaceChildren();
+      return;
+    }
+    const controller = new AbortController();
+    searchAbort = controller;
+    try {
+      const found = await api("GET", `/products?q=${encodeURIComponent(query)}`, {
+        token: state.cart.token,
+        signal: controller.signal,
+      });
+      const products = Array.isArray(found) ? found : (found && (found.products || found.items)) || [];
+      results.replaceChildren(...(products.length
+        ? products.map(resultNode)
+        : [el("li", { class: "results-note", text: `Nothing matches “${query}”. An associate can help.` })]));
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      results.replaceChildren(el("li", { class: "results-note", text: "Search isn't available right now." }));
+    }
+  }
+
+  function resultNode(product) {
+    const perKg = product.sold_by === "weight";
+    const where = whereText(product);
+    return el("li", { class: "result", "data-testid": "search-result", "data-gtin": product.gtin },
+      el("div", { class: "result-name" }, product.name,
+        product.brand ? el("span", { class: "result-brand", text: product.brand }) : null),
+      el("div", { class: "result-meta", text: `${money(product.price)}${perKg ? "/kg" : ""}` }),
+      where ? el("div", { class: "result-where", text: where }) : null,
+      el("button", {
+        type: "button", class: "btn-quiet", "data-testid": "search-add", "aria-label": `Add ${product.name}`, text: "Add",
+        onclick: () => scan(product.gtin),
+      }));
+  }
+
+  /* ------------------------------------------------------------------ start */
+
+  async function boot() {
+    state.device = readPairing();
+    if (!state.device) {
+      setConnection("offline", "Not paired");
+      showView("unpaired");
+      return;
+    }
+    if (!(await resumeTrip(savedCart()))) await startTrip();
+  }
+
+  boot();
+})();
