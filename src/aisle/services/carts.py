@@ -124,6 +124,7 @@ class CartService:
 
     def _handle_once(self, cart_id: str, command: ScanItem | RemoveLine | SetQuantity) -> CartView:
         with self._uow(write=True) as uow:
+            uow.carts.lock(cart_id)
             answered = uow.events.version_of(cart_id, command.event_id)
             if answered is not None:
                 return self._load_view(uow, cart_id, up_to_version=answered)
@@ -158,6 +159,7 @@ class CartService:
 
     def _check_out_once(self, cart_id: str, command: CheckOut) -> str:
         with self._uow(write=True) as uow:
+            uow.carts.lock(cart_id)
             state, _ = self._load_state(uow, cart_id)
             if state.receipt_id is not None:
                 return state.receipt_id

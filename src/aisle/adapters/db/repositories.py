@@ -89,6 +89,12 @@ class SqlCartSummaries:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    def lock(self, cart_id: str) -> None:
+        """Queue writers of one cart behind each other (PostgreSQL row lock; SQLite's
+        ``BEGIN IMMEDIATE`` already serialises every writer)."""
+        query = select(t.carts.c.cart_id).where(t.carts.c.cart_id == cart_id).with_for_update()
+        self._conn.execute(query)
+
     def exists(self, cart_id: str) -> bool:
         query = select(t.carts.c.cart_id).where(t.carts.c.cart_id == cart_id)
         return self._conn.execute(query).first() is not None

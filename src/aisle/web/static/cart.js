@@ -121,8 +121,15 @@
     $("conn-text").textContent = text;
   }
 
+  const HINTS = {
+    cart: "Scan each item's <strong>barcode</strong> as you put it in the cart",
+    pay: "Check your total, then pay",
+    receipt: "Paid — thank you for shopping with us",
+  };
+
   function showView(name) {
     state.view = name;
+    $("hint").innerHTML = HINTS[name] || ""; // fixed strings only, never server text
     const shopping = name === "cart" || name === "pay";
     $("view-unpaired").hidden = name !== "unpaired";
     $("view-starting").hidden = name !== "starting";
@@ -223,7 +230,7 @@
     if (!(error instanceof HttpError)) {
       showMessage("We couldn't reach the store's system. Please try again in a moment.");
     } else if (error.code === "weight_required" && event.type === "scan") {
-      askWeight(event.code, error.message);
+      askWeight(event.code);
     } else if (error.status === 401) {
       showMessage("This trip has ended. Starting a new one…", "info");
       newTrip();
@@ -290,10 +297,8 @@
 
   /* ------------------------------------------------------------------ the demo scale */
 
-  function askWeight(code, message) {
+  function askWeight(code) {
     state.weightCode = code;
-    $("weight-text").textContent =
-      `${message} On a real cart the scale weighs it; for this demo, enter the weight in grams.`;
     $("weight-input").value = "";
     $("weight-dialog").showModal();
     $("weight-input").focus();
@@ -364,9 +369,10 @@
     const info = el("div", { class: "line-info" },
       el("div", { class: "line-name" },
         line.name,
-        line.brand ? el("span", { class: "line-brand", text: line.brand }) : null,
         line.age_restricted ? el("span", { class: "badge-id", title: "ID is checked at the exit", text: "ID" }) : null),
-      el("div", { class: "line-unit", "data-testid": "line-unit", text: unitText(line, currency) }),
+      el("div", { class: "line-unit" },
+        line.brand ? el("span", { class: "line-brand", text: line.brand }) : null,
+        el("span", { "data-testid": "line-unit", text: unitText(line, currency) })),
       ...(line.adjustments || []).map((adjustment) => el("div", {
         class: "line-adj",
         "data-testid": "line-adjustment",
@@ -412,6 +418,7 @@
     const inclusive = cart.tax_mode === "inclusive";
     $("subtotal").textContent = money(cart.subtotal, currency);
     $("savings").textContent = saving(cart.discount_total, currency);
+    $("savings").classList.toggle("none", isZero(cart.discount_total));
     $("tax-label").textContent = inclusive ? "Tax (incl. VAT)" : "Tax";
     $("tax").textContent = money(cart.tax_total, currency);
     $("total").textContent = money(cart.total, currency);
@@ -666,7 +673,7 @@
     state.receiptId = null;
     state.pendingQty.clear();
     $("search-input").value = "";
-    $("search-results").replaceChildren();
+    $("search-results").replaceChildren(finderHint());
     $("lines").replaceChildren();
     await startTrip();
   }
@@ -748,7 +755,7 @@
     const results = $("search-results");
     if (searchAbort) searchAbort.abort();
     if (!query || !state.cart) {
-      results.replaceChildren();
+      results.replaceChildren(finderHint());
       return;
     }
     const controller = new AbortController();
@@ -768,13 +775,17 @@
     }
   }
 
+  const finderHint = () =>
+    el("li", { class: "results-note", text: "Type a name to see its price and which aisle it is in." });
+
   function resultNode(product) {
     const perKg = product.sold_by === "weight";
     const where = whereText(product);
     return el("li", { class: "result", "data-testid": "search-result", "data-gtin": product.gtin },
-      el("div", { class: "result-name" }, product.name,
-        product.brand ? el("span", { class: "result-brand", text: product.brand }) : null),
-      el("div", { class: "result-meta", text: `${money(product.price)}${perKg ? "/kg" : ""}` }),
+      el("div", { class: "result-name", text: product.name }),
+      el("div", { class: "result-meta" },
+        el("strong", { text: `${money(product.price)}${perKg ? "/kg" : ""}` }),
+        product.brand ? ` · ${product.brand}` : null),
       where ? el("div", { class: "result-where", text: where }) : null,
       el("button", {
         type: "button", class: "btn-quiet", "data-testid": "search-add", "aria-label": `Add ${product.name}`, text: "Add",
@@ -794,5 +805,6 @@
     if (!(await resumeTrip(savedCart()))) await startTrip();
   }
 
+  $("search-results").replaceChildren(finderHint());
   boot();
 })();
