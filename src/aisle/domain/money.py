@@ -37,6 +37,10 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 }
 
 
+#: No price or total in a grocery store comes near this; anything larger is a typo or an attack.
+MAX_MAJOR = 10**12
+
+
 class Rounding(str, Enum):
     """How an exact amount becomes whole minor units."""
 
@@ -88,6 +92,8 @@ class Money:
             raise ValueError(f"{text!r} is not a decimal amount such as '12.34'") from None
         if not value.is_finite():
             raise ValueError(f"{text!r} is not a finite amount")
+        if abs(value) >= MAX_MAJOR:
+            raise ValueError(f"{text!r} is too large: expected less than {MAX_MAJOR:,}")
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             raise ValueError(f"{text!r} has more decimals than {currency} allows ({exponent})")

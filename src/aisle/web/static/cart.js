@@ -475,6 +475,7 @@
     state.receiptId = receiptId;
     const cart = state.cart;
     closeSocket();
+    setConnection("idle", "Trip finished");
     showView("receipt");
     $("receipt-total").textContent = "…";
     $("receipt-paper").replaceChildren(el("p", { class: "rc-head", text: "Preparing your receipt…" }));
