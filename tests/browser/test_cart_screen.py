@@ -60,6 +60,14 @@ def server_cart(server: LiveServer, page: Page) -> dict[str, Any]:
         return dict(json.load(response))
 
 
+IMAGE_LOADED = """selector => new Promise(resolve => {
+    const image = document.querySelector(selector);
+    if (image.complete) resolve(image.naturalWidth > 0);
+    image.addEventListener("load", () => resolve(true));
+    image.addEventListener("error", () => resolve(false));
+})"""
+
+
 def line(page: Page, product: Product) -> Any:
     return page.locator(f'[data-testid="cart-line"][data-gtin="{product.gtin}"]')
 
@@ -107,7 +115,10 @@ def test_a_shopper_scans_removes_pays_and_takes_the_receipt_home(
     expect(receipt).to_contain_text(products[2].name)
     qr = page.get_by_test_id("receipt-qr")
     expect(qr).to_have_attribute("src", re.compile(r"/receipts/[^/?]+/qr\.svg\?key="))
-    page.wait_for_function("document.querySelector('[data-testid=receipt-qr]').naturalWidth > 0")
+    assert page.evaluate(IMAGE_LOADED, "[data-testid=receipt-qr]"), (
+        "the receipt's QR image did not load: /receipts/{id}/qr.svg must be an SVG document "
+        "a browser can show on its own (with xmlns)"
+    )
     shot(page, "5-receipt")
 
     link = page.get_by_test_id("receipt-link").get_attribute("href")

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from aisle.api.deps import STAFF_COOKIE, ServicesDep, staff_from_request
-from aisle.services.access import InvalidCredentials
+from aisle.services.access import STAFF_SESSION, InvalidCredentials
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,7 +75,7 @@ async def staff_login(
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
-        expires=session.expires_at,
+        max_age=int(STAFF_SESSION.total_seconds()),
     )
     return response
 

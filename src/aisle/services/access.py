@@ -30,7 +30,7 @@ from aisle.services.ports import (
 __all__ = ["ROLES", "AccessService", "InvalidCredentials", "TokenSigner"]
 
 ROLES = ("associate", "manager")
-_STAFF_SESSION = timedelta(hours=12)
+STAFF_SESSION = timedelta(hours=12)
 
 
 class InvalidCredentials(DomainError):
@@ -155,7 +155,7 @@ class AccessService:
             with self._uow(write=True) as uow:
                 uow.staff.set_password_hash(member.staff_id, self._hasher.hash(password))
                 uow.commit()
-        expires_at = self._clock() + _STAFF_SESSION
+        expires_at = self._clock() + STAFF_SESSION
         return StaffSession(
             member=member,
             token=self.signer.staff_token(member.staff_id, expires_at),

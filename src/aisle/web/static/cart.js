@@ -499,8 +499,11 @@
     const absolute = new URL(receiptUrl, location.href).href;
     $("receipt-link").href = absolute;
     $("receipt-link").textContent = absolute;
+    $("qr-box").hidden = false;
     $("receipt-qr").src = qrUrl(absolute);
   }
+  // Without its QR code the receipt is still one link away: do not show a broken image.
+  $("receipt-qr").addEventListener("error", () => { $("qr-box").hidden = true; });
 
   function receiptNodes(receipt) {
     const currency = receipt.currency;
