@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 import sys
 from datetime import UTC, datetime
@@ -35,17 +37,17 @@ DEMO_DIR = Path(".aisle-demo")
 
 def _settings(**overrides: object) -> Settings:
     """Read AISLE_* settings; a demo data folder keeps its own generated secret."""
-    try:
-        probe = Settings.model_construct()
-        demo = bool(overrides.get("demo", Settings.model_fields["demo"].default))
-        import os
-
-        demo = demo or os.environ.get("AISLE_DEMO", "").lower() in ("1", "true", "yes")
-        if demo and "secret_key" not in overrides and not os.environ.get("AISLE_SECRET_KEY"):
-            data_dir = Path(str(overrides.get("data_dir") or os.environ.get("AISLE_DATA_DIR") or DEMO_DIR))
-            overrides.setdefault("data_dir", data_dir)
+    demo = bool(overrides.get("demo")) or os.environ.get("AISLE_DEMO", "").lower() in (
+        "1",
+        "true",
+        "yes",
+    )
+    if demo:
+        data_dir = Path(os.environ.get("AISLE_DATA_DIR") or DEMO_DIR)
+        overrides.setdefault("data_dir", data_dir)
+        if not os.environ.get("AISLE_SECRET_KEY"):
             overrides["secret_key"] = SecretStr(_demo_secret(data_dir))
-        del probe
+    try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         for problem in error.errors():
@@ -78,10 +80,12 @@ def _fail(error: DomainError) -> typer.Exit:
 
 @app.command()
 def demo(
-    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for phones on the LAN)")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 for phones on the LAN)")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Run the demo store: SQLite in ./.aisle-demo, the demo catalog, a cart device and a staff login."""
+    """Run the demo store: SQLite in ./.aisle-demo, demo catalog, a cart device, a staff login."""
     from aisle.demo.catalog import (
         DEMO_TAX_CLASSES,
         demo_price_reductions,
@@ -102,10 +106,8 @@ def demo(
             progress.advance(task)
         console.print(f"Loaded the demo catalog: {count} products")
     token = _demo_device(services, settings.data_dir)
-    try:
+    with contextlib.suppress(DomainError):  # the demo login is there from an earlier start
         services.access.add_staff("demo", "demo", "manager", allow_weak_password=True)
-    except DomainError:
-        pass  # already there
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     console.print(f"[bold]Aisle demo store[/bold] on SQLite at {settings.resolved_database_url}")
     console.print(f"Cart screen:  {base}/cart#device={token}", soft_wrap=True)
@@ -159,7 +161,9 @@ def serve(
     services = _services(settings, migrate=False)
     _require_current_schema(services)
     console.print(f"Aisle store server on http://{settings.host}:{settings.port}")
-    console.print(f"Cart screen:  http://{settings.host}:{settings.port}/cart#device=<device token>")
+    console.print(
+        f"Cart screen:  http://{settings.host}:{settings.port}/cart#device=<device token>"
+    )
     console.print(f"Staff page:   http://{settings.host}:{settings.port}/staff")
     _run(settings, services)
 
@@ -190,7 +194,9 @@ def db_upgrade() -> None:
 
 
 @device_app.command("add")
-def device_add(name: Annotated[str, typer.Argument(help="A name for the cart, such as cart-17")]) -> None:
+def device_add(
+    name: Annotated[str, typer.Argument(help="A name for the cart, such as cart-17")],
+) -> None:
     """Register a cart device and print its token (shown once: put it in the cart's settings)."""
     services = _services(_settings())
     try:
@@ -204,7 +210,9 @@ def device_add(name: Annotated[str, typer.Argument(help="A name for the cart, su
 def staff_add(
     username: Annotated[str, typer.Argument(help="Login name")],
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")] = "associate",
-    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input")
+    ] = False,
 ) -> None:
     """Add a staff account (the password is asked for, or read from stdin)."""
     if password_stdin:

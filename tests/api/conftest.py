@@ -26,7 +26,9 @@ class Cart:
 
     def send(self, event: dict[str, Any], event_id: str | None = None) -> Any:
         body = {"event_id": event_id or uuid.uuid4().hex, **event}
-        return self.client.post(f"/api/v1/carts/{self.cart_id}/events", json=body, headers=self.auth)
+        return self.client.post(
+            f"/api/v1/carts/{self.cart_id}/events", json=body, headers=self.auth
+        )
 
     def scan(self, code: str, **extra: Any) -> Any:
         return self.send({"type": "scan", "code": code, **extra})

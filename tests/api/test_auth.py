@@ -31,21 +31,28 @@ def test_a_cart_token_cannot_read_or_change_another_cart(api: Api) -> None:
         headers=mine.auth,
     )
     assert response.status_code == 403
-    assert api.client.post(f"/api/v1/carts/{theirs.cart_id}/checkout", headers=mine.auth).status_code == 403
+    assert (
+        api.client.post(f"/api/v1/carts/{theirs.cart_id}/checkout", headers=mine.auth).status_code
+        == 403
+    )
     assert theirs.state() == before
 
 
 def test_a_forged_cart_token_is_refused(api: Api) -> None:
     cart = api.new_cart()
     forged = cart.token[:-2] + ("AA" if not cart.token.endswith("AA") else "BB")
-    response = api.client.get(f"/api/v1/carts/{cart.cart_id}", headers={"Authorization": f"Bearer {forged}"})
+    response = api.client.get(
+        f"/api/v1/carts/{cart.cart_id}", headers={"Authorization": f"Bearer {forged}"}
+    )
     assert response.status_code == 401
 
 
 def test_a_cart_token_cannot_read_another_carts_receipt(api: Api) -> None:
     mine, theirs = api.new_cart(), api.new_cart()
     theirs.scan(ean(packaged(1)[0]))
-    receipt_id = api.client.post(f"/api/v1/carts/{theirs.cart_id}/checkout", headers=theirs.auth).json()["receipt_id"]
+    receipt_id = api.client.post(
+        f"/api/v1/carts/{theirs.cart_id}/checkout", headers=theirs.auth
+    ).json()["receipt_id"]
     assert api.client.get(f"/api/v1/receipts/{receipt_id}", headers=mine.auth).status_code == 403
     assert api.client.get(f"/api/v1/receipts/{receipt_id}").status_code == 401
     assert api.client.get(f"/receipts/{receipt_id}").status_code == 403
@@ -66,9 +73,15 @@ def test_staff_see_the_carts_in_use(api: Api) -> None:
     cart = api.new_cart()
     cart.scan(ean(packaged(1)[0]))
     token = api.staff_token()
-    carts = api.client.get("/api/v1/staff/carts", headers={"Authorization": f"Bearer {token}"}).json()["carts"]
-    assert [(c["cart_id"], c["item_count"], c["device_name"]) for c in carts] == [(cart.cart_id, 1, "cart-1")]
-    state = api.client.get(f"/api/v1/staff/carts/{cart.cart_id}", headers={"Authorization": f"Bearer {token}"})
+    carts = api.client.get(
+        "/api/v1/staff/carts", headers={"Authorization": f"Bearer {token}"}
+    ).json()["carts"]
+    assert [(c["cart_id"], c["item_count"], c["device_name"]) for c in carts] == [
+        (cart.cart_id, 1, "cart-1")
+    ]
+    state = api.client.get(
+        f"/api/v1/staff/carts/{cart.cart_id}", headers={"Authorization": f"Bearer {token}"}
+    )
     assert state.json()["item_count"] == 1
 
 
@@ -77,7 +90,9 @@ def test_a_wrong_staff_password_is_refused(api: Api) -> None:
     response = api.client.post("/api/v1/staff/login", json={"username": "ana", "password": "nope"})
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "Wrong username or password"
-    response = api.client.post("/api/v1/staff/login", json={"username": "nobody", "password": "nope"})
+    response = api.client.post(
+        "/api/v1/staff/login", json={"username": "nobody", "password": "nope"}
+    )
     assert response.status_code == 401
 
 
@@ -85,6 +100,8 @@ def test_the_staff_page_needs_a_login_and_then_lists_carts(api: Api) -> None:
     cart = api.new_cart()
     api.services.access.add_staff("ana", "a good long password", "associate")
     assert "password" in api.client.get("/staff").text.lower()
-    response = api.client.post("/staff/login", data={"username": "ana", "password": "a good long password"})
+    response = api.client.post(
+        "/staff/login", data={"username": "ana", "password": "a good long password"}
+    )
     assert response.status_code == 200  # followed the redirect back to /staff
     assert cart.cart_id[:8] in response.text

@@ -16,7 +16,11 @@ def stream_length(api: Api, cart: Cart) -> int:
     from aisle.adapters.db.tables import cart_events
 
     with api.services.engine.connect() as conn:
-        query = select(func.count()).select_from(cart_events).where(cart_events.c.cart_id == cart.cart_id)
+        query = (
+            select(func.count())
+            .select_from(cart_events)
+            .where(cart_events.c.cart_id == cart.cart_id)
+        )
         return int(conn.execute(query).scalar_one())
 
 
@@ -28,23 +32,85 @@ def cart(api: Api) -> Cart:
 
 
 BAD_EVENTS: list[tuple[str, dict[str, Any], int, str, str]] = [
-    ("unknown-gtin", {"type": "scan", "code": "4006381333931"}, 422, "unknown_product", "We couldn't find 4006381333931 — ask an associate"),
-    ("misread", {"type": "scan", "code": "4006381333932"}, 422, "misread_barcode", "please scan it again"),
-    ("not-digits", {"type": "scan", "code": "hello"}, 422, "not_a_barcode", "not a product barcode"),
-    ("unknown-plu", {"type": "scan", "code": "4999"}, 422, "unknown_product", "We couldn't find 4999"),
+    (
+        "unknown-gtin",
+        {"type": "scan", "code": "4006381333931"},
+        422,
+        "unknown_product",
+        "We couldn't find 4006381333931 — ask an associate",
+    ),
+    (
+        "misread",
+        {"type": "scan", "code": "4006381333932"},
+        422,
+        "misread_barcode",
+        "please scan it again",
+    ),
+    (
+        "not-digits",
+        {"type": "scan", "code": "hello"},
+        422,
+        "not_a_barcode",
+        "not a product barcode",
+    ),
+    (
+        "unknown-plu",
+        {"type": "scan", "code": "4999"},
+        422,
+        "unknown_product",
+        "We couldn't find 4999",
+    ),
     ("empty-code", {"type": "scan", "code": ""}, 422, "invalid_request", "code"),
-    ("quantity-zero", {"type": "set_quantity", "line_id": "l1", "quantity": 0}, 422, "invalid_quantity", "remove the line"),
-    ("quantity-absurd", {"type": "set_quantity", "line_id": "l1", "quantity": 100000}, 422, "invalid_quantity", "expected 1 to 99"),
-    ("quantity-text", {"type": "set_quantity", "line_id": "l1", "quantity": "3"}, 422, "invalid_request", "quantity"),
-    ("quantity-float", {"type": "set_quantity", "line_id": "l1", "quantity": 2.5}, 422, "invalid_request", "quantity"),
+    (
+        "quantity-zero",
+        {"type": "set_quantity", "line_id": "l1", "quantity": 0},
+        422,
+        "invalid_quantity",
+        "remove the line",
+    ),
+    (
+        "quantity-absurd",
+        {"type": "set_quantity", "line_id": "l1", "quantity": 100000},
+        422,
+        "invalid_quantity",
+        "expected 1 to 99",
+    ),
+    (
+        "quantity-text",
+        {"type": "set_quantity", "line_id": "l1", "quantity": "3"},
+        422,
+        "invalid_request",
+        "quantity",
+    ),
+    (
+        "quantity-float",
+        {"type": "set_quantity", "line_id": "l1", "quantity": 2.5},
+        422,
+        "invalid_request",
+        "quantity",
+    ),
     ("unknown-line", {"type": "remove", "line_id": "l42"}, 404, "unknown_line", "no line 'l42'"),
     ("unknown-type", {"type": "teleport"}, 422, "invalid_request", "type"),
-    ("client-price", {"type": "scan", "code": "4006381333931", "price": "0.01"}, 422, "invalid_request", "Unexpected field"),
-    ("absurd-weight", {"type": "scan", "code": "4011", "weight_g": 10**9}, 422, "invalid_quantity", "not possible"),
+    (
+        "client-price",
+        {"type": "scan", "code": "4006381333931", "price": "0.01"},
+        422,
+        "invalid_request",
+        "Unexpected field",
+    ),
+    (
+        "absurd-weight",
+        {"type": "scan", "code": "4011", "weight_g": 10**9},
+        422,
+        "invalid_quantity",
+        "not possible",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "event", "status", "code", "message"), BAD_EVENTS, ids=[c[0] for c in BAD_EVENTS])
+@pytest.mark.parametrize(
+    ("case", "event", "status", "code", "message"), BAD_EVENTS, ids=[c[0] for c in BAD_EVENTS]
+)
 def test_a_bad_event_is_refused_with_a_reason_and_changes_nothing(
     api: Api, cart: Cart, case: str, event: dict[str, Any], status: int, code: str, message: str
 ) -> None:
@@ -58,7 +124,9 @@ def test_a_bad_event_is_refused_with_a_reason_and_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    "body", [b"{not json", b"", b"[1, 2", b"\xff\xfe"], ids=["broken", "empty", "truncated", "binary"]
+    "body",
+    [b"{not json", b"", b"[1, 2", b"\xff\xfe"],
+    ids=["broken", "empty", "truncated", "binary"],
 )
 def test_malformed_json_is_refused_and_changes_nothing(api: Api, cart: Cart, body: bytes) -> None:
     before = stream_length(api, cart)
@@ -81,6 +149,11 @@ def test_a_checked_out_cart_refuses_events(api: Api, cart: Cart) -> None:
     assert stream_length(api, cart) == before
 
 
-def test_a_refused_event_id_can_be_used_again_once_the_problem_is_fixed(api: Api, cart: Cart) -> None:
+def test_a_refused_event_id_can_be_used_again_once_the_problem_is_fixed(
+    api: Api, cart: Cart
+) -> None:
     assert cart.send({"type": "scan", "code": "4011"}, event_id="weigh-1").status_code == 422
-    assert cart.send({"type": "scan", "code": "4011", "weight_g": 500}, event_id="weigh-1").status_code == 200
+    assert (
+        cart.send({"type": "scan", "code": "4011", "weight_g": 500}, event_id="weigh-1").status_code
+        == 200
+    )

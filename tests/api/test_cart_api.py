@@ -30,7 +30,10 @@ def test_scanning_adds_lines_and_the_totals_are_decimal_strings(api: Api) -> Non
     response = cart.scan(ean(bread))
     assert response.status_code == 200
     state = response.json()
-    assert [(line["gtin"], line["quantity"]) for line in state["lines"]] == [(milk.gtin, 2), (bread.gtin, 1)]
+    assert [(line["gtin"], line["quantity"]) for line in state["lines"]] == [
+        (milk.gtin, 2),
+        (bread.gtin, 1),
+    ]
     line = state["lines"][0]
     assert set(line) >= {"line_id", "gtin", "name", "quantity", "unit_price", "line_total"}
     assert line["unit_price"] == str(milk.price)
@@ -92,7 +95,9 @@ def test_checkout_pays_and_returns_a_receipt_that_matches_the_cart(api: Api) -> 
         cart.scan(ean(product))
     total = cart.state()["total"]
     response = api.client.post(
-        f"/api/v1/carts/{cart.cart_id}/checkout", json={"payment": {"provider": "demo"}}, headers=cart.auth
+        f"/api/v1/carts/{cart.cart_id}/checkout",
+        json={"payment": {"provider": "demo"}},
+        headers=cart.auth,
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -125,7 +130,9 @@ def test_an_unknown_payment_provider_is_refused_and_the_cart_stays_open(api: Api
     cart = api.new_cart()
     cart.scan(ean(packaged(1)[0]))
     response = api.client.post(
-        f"/api/v1/carts/{cart.cart_id}/checkout", json={"payment": {"provider": "bitcoin"}}, headers=cart.auth
+        f"/api/v1/carts/{cart.cart_id}/checkout",
+        json={"payment": {"provider": "bitcoin"}},
+        headers=cart.auth,
     )
     assert response.status_code == 402
     assert "expected one of demo" in response.json()["error"]["message"]

@@ -12,7 +12,9 @@ from tests.support.store import ean, packaged
 def test_the_screen_gets_the_state_on_connect_and_after_each_event(api: Api) -> None:
     cart = api.new_cart()
     milk, bread = packaged(2)
-    with api.client.websocket_connect(f"/api/v1/carts/{cart.cart_id}/live?token={cart.token}") as ws:
+    with api.client.websocket_connect(
+        f"/api/v1/carts/{cart.cart_id}/live?token={cart.token}"
+    ) as ws:
         first = ws.receive_json()
         assert first["type"] == "cart_state"
         assert first["cart"]["lines"] == []
@@ -26,7 +28,10 @@ def test_the_screen_gets_the_state_on_connect_and_after_each_event(api: Api) -> 
 
 def test_another_carts_token_cannot_listen(api: Api) -> None:
     mine, theirs = api.new_cart(), api.new_cart()
-    with pytest.raises(WebSocketDisconnect), api.client.websocket_connect(
-        f"/api/v1/carts/{theirs.cart_id}/live?token={mine.token}"
-    ) as ws:
+    with (
+        pytest.raises(WebSocketDisconnect),
+        api.client.websocket_connect(
+            f"/api/v1/carts/{theirs.cart_id}/live?token={mine.token}"
+        ) as ws,
+    ):
         ws.receive_json()

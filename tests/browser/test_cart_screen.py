@@ -267,3 +267,30 @@ def test_a_screen_without_a_device_token_says_it_is_not_paired(
     expect(page.get_by_text("This screen is not paired with a cart")).to_be_visible()
     expect(page.get_by_test_id("checkout")).to_be_hidden()
     shot(page, "unpaired")
+
+
+@pytest.mark.slow
+def test_a_scan_made_while_the_server_is_down_lands_once_when_it_is_back(
+    server: LiveServer, page: Page, shot: Shot
+) -> None:
+    first, second = items_sold_each(2)
+    open_cart_screen(page, server)
+    scan(page, first.gtin[1:])
+    expect(line(page, first)).to_be_visible()
+
+    server.kill()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
+    scan(page, second.gtin[1:])  # fails to send, and is retried with the same event id
+    expect(page.get_by_test_id("message")).to_contain_text("trying again")
+    shot(page, "offline")
+
+    restarted = LiveServer(data_dir=server.data_dir, port=server.port).start()
+    try:
+        expect(line(page, second)).to_be_visible(timeout=30_000)
+        expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=30_000)
+        cart = server_cart(restarted, page)
+        assert [entry["gtin"] for entry in cart["lines"]] == [first.gtin, second.gtin]
+        assert [entry["quantity"] for entry in cart["lines"]] == [1, 1]
+        expect(page.get_by_test_id("total")).to_contain_text(cart["total"])
+    finally:
+        restarted.stop()

@@ -43,7 +43,9 @@ def test_a_stream_reads_back_exactly_as_it_was_written(store: Services) -> None:
     events = [CartOpened(device_id="d1", currency="EUR"), scanned(), LineRemoved(line_id="l1")]
     with uow(write=True) as w:
         for version, event in enumerate(events, start=1):
-            w.events.append("c1", version=version, event_id=f"e{version}", event=event, recorded_at=AT)
+            w.events.append(
+                "c1", version=version, event_id=f"e{version}", event=event, recorded_at=AT
+            )
         w.commit()
     with uow() as r:
         stored = r.events.load("c1")
@@ -55,7 +57,13 @@ def test_a_stream_reads_back_exactly_as_it_was_written(store: Services) -> None:
 def test_a_stream_can_be_read_up_to_a_version(store: Services) -> None:
     uow = uow_of(store)
     with uow(write=True) as w:
-        w.events.append("c1", version=1, event_id="e1", event=CartOpened(device_id="d", currency="EUR"), recorded_at=AT)
+        w.events.append(
+            "c1",
+            version=1,
+            event_id="e1",
+            event=CartOpened(device_id="d", currency="EUR"),
+            recorded_at=AT,
+        )
         w.events.append("c1", version=2, event_id="e2", event=scanned(), recorded_at=AT)
         w.commit()
     with uow() as r:
@@ -67,7 +75,13 @@ def test_a_stream_can_be_read_up_to_a_version(store: Services) -> None:
 def test_the_same_event_id_twice_is_refused_and_writes_nothing(store: Services) -> None:
     uow = uow_of(store)
     with uow(write=True) as w:
-        w.events.append("c1", version=1, event_id="e1", event=CartOpened(device_id="d", currency="EUR"), recorded_at=AT)
+        w.events.append(
+            "c1",
+            version=1,
+            event_id="e1",
+            event=CartOpened(device_id="d", currency="EUR"),
+            recorded_at=AT,
+        )
         with pytest.raises(DuplicateEvent):
             w.events.append("c1", version=2, event_id="e1", event=scanned(), recorded_at=AT)
         w.commit()
@@ -78,7 +92,13 @@ def test_the_same_event_id_twice_is_refused_and_writes_nothing(store: Services) 
 def test_two_writers_at_the_same_version_conflict(store: Services) -> None:
     uow = uow_of(store)
     with uow(write=True) as w:
-        w.events.append("c1", version=1, event_id="e1", event=CartOpened(device_id="d", currency="EUR"), recorded_at=AT)
+        w.events.append(
+            "c1",
+            version=1,
+            event_id="e1",
+            event=CartOpened(device_id="d", currency="EUR"),
+            recorded_at=AT,
+        )
         with pytest.raises(ConcurrentAppend):
             w.events.append("c1", version=1, event_id="e2", event=scanned(), recorded_at=AT)
 
@@ -86,7 +106,13 @@ def test_two_writers_at_the_same_version_conflict(store: Services) -> None:
 def test_nothing_is_kept_without_a_commit(store: Services) -> None:
     uow = uow_of(store)
     with uow(write=True) as w:
-        w.events.append("c1", version=1, event_id="e1", event=CartOpened(device_id="d", currency="EUR"), recorded_at=AT)
+        w.events.append(
+            "c1",
+            version=1,
+            event_id="e1",
+            event=CartOpened(device_id="d", currency="EUR"),
+            recorded_at=AT,
+        )
     with uow() as r:
         assert r.events.load("c1") == []
 
@@ -95,7 +121,13 @@ def test_streams_of_different_carts_do_not_mix(store: Services) -> None:
     uow = uow_of(store)
     with uow(write=True) as w:
         for cart in ("a", "b"):
-            w.events.append(cart, version=1, event_id="same-id", event=CartOpened(device_id=cart, currency="EUR"), recorded_at=AT)
+            w.events.append(
+                cart,
+                version=1,
+                event_id="same-id",
+                event=CartOpened(device_id=cart, currency="EUR"),
+                recorded_at=AT,
+            )
         w.commit()
     with uow() as r:
         assert [s.event for s in r.events.load("a")] == [CartOpened(device_id="a", currency="EUR")]
@@ -115,7 +147,9 @@ def test_concurrent_writers_on_one_cart_all_land_with_contiguous_versions(store:
     def worker(n: int) -> None:
         try:
             for i in range(5):
-                store.carts.handle(cart_id, ScanItem(event_id=f"t{n}-{i}", code=ean(product), weight_g=None))
+                store.carts.handle(
+                    cart_id, ScanItem(event_id=f"t{n}-{i}", code=ean(product), weight_g=None)
+                )
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
@@ -128,8 +162,14 @@ def test_concurrent_writers_on_one_cart_all_land_with_contiguous_versions(store:
     final = store.carts.get(cart_id)
     assert final.state.item_count == 40
     with store.engine.connect() as conn:
-        versions = conn.execute(
-            select(tables.cart_events.c.version).where(tables.cart_events.c.cart_id == cart_id).order_by(tables.cart_events.c.version)
-        ).scalars().all()
+        versions = (
+            conn.execute(
+                select(tables.cart_events.c.version)
+                .where(tables.cart_events.c.cart_id == cart_id)
+                .order_by(tables.cart_events.c.version)
+            )
+            .scalars()
+            .all()
+        )
         assert versions == list(range(1, 42))
         assert conn.execute(select(func.count()).select_from(tables.cart_events)).scalar_one() == 41

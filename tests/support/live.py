@@ -44,7 +44,16 @@ class LiveServer:
         env = {**os.environ, "AISLE_DATA_DIR": str(self.data_dir), **self.env_extra}
         env.pop("AISLE_DATABASE_URL", None) if "AISLE_DATABASE_URL" not in self.env_extra else None
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "aisle", "demo", "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "aisle",
+                "demo",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -64,7 +64,18 @@ def throwaway_cluster() -> Iterator[str]:
     )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(
-        [*run_as, _binary("pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(folder / "log"), "start"],
+        [
+            *run_as,
+            _binary("pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(folder / "log"),
+            "start",
+        ],
         check=True,
         capture_output=True,
     )

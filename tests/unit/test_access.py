@@ -28,7 +28,14 @@ def test_a_cart_token_names_its_cart() -> None:
         "ct2.cart-a.x",
         "dev_whatever",
     ],
-    ids=["forged-signature", "signature-of-another-cart", "other-server", "empty", "wrong-kind", "device-token"],
+    ids=[
+        "forged-signature",
+        "signature-of-another-cart",
+        "other-server",
+        "empty",
+        "wrong-kind",
+        "device-token",
+    ],
 )
 def test_forged_cart_tokens_name_no_cart(token: str) -> None:
     assert signer.cart_of(token) is None
@@ -50,8 +57,12 @@ def test_a_receipt_key_opens_only_its_receipt() -> None:
     assert not signer.receipt_key_valid("r2", key)
 
 
-@pytest.mark.parametrize("secret", [None, "changeme", "short", "demo"], ids=["missing", "default", "short", "demo-word"])
-def test_outside_the_demo_a_weak_secret_is_refused(secret: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "secret", [None, "changeme", "short", "demo"], ids=["missing", "default", "short", "demo-word"]
+)
+def test_outside_the_demo_a_weak_secret_is_refused(
+    secret: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("AISLE_SECRET_KEY", raising=False)
     monkeypatch.delenv("AISLE_DEMO", raising=False)
     with pytest.raises(ValidationError, match="AISLE_SECRET_KEY must be set"):

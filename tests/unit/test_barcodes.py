@@ -21,7 +21,17 @@ from aisle.domain.errors import MisreadBarcode, NotABarcode
         ("4011", Plu(code="4011")),
         ("94011", Plu(code="94011")),
     ],
-    ids=["ean-13", "gtin-14-form", "symbology-prefix", "scanner-whitespace", "ean-8", "upc-a", "croatian-ean", "plu", "organic-plu"],
+    ids=[
+        "ean-13",
+        "gtin-14-form",
+        "symbology-prefix",
+        "scanner-whitespace",
+        "ean-8",
+        "upc-a",
+        "croatian-ean",
+        "plu",
+        "organic-plu",
+    ],
 )
 def test_retail_codes_are_understood(raw: str, expected: object) -> None:
     assert parse_scan(raw) == expected
@@ -32,7 +42,9 @@ def test_leading_zero_forms_of_one_product_are_the_same_product() -> None:
 
 
 def test_a_wrong_check_digit_asks_for_a_rescan() -> None:
-    with pytest.raises(MisreadBarcode, match=r"didn't scan properly \(4006381333932\): please scan it again"):
+    with pytest.raises(
+        MisreadBarcode, match=r"didn't scan properly \(4006381333932\): please scan it again"
+    ):
         parse_scan("4006381333932")
 
 

@@ -21,12 +21,23 @@ from aisle.domain.errors import CartClosed, InvalidQuantity, UnknownLine, Weight
 from aisle.domain.money import Money
 
 MILK = Product(
-    gtin="03850000000011", name="Fresh milk", brand="Dukat", department="Dairy & Eggs",
-    price=Money(minor=119, currency="EUR"), tax_class="low", net_content=NetContent(amount=1000, unit="ml"),
+    gtin="03850000000011",
+    name="Fresh milk",
+    brand="Dukat",
+    department="Dairy & Eggs",
+    price=Money(minor=119, currency="EUR"),
+    tax_class="low",
+    net_content=NetContent(amount=1000, unit="ml"),
 )
 BANANAS = Product(
-    gtin="02000000040110", name="Bananas", brand="", department="Produce",
-    price=Money(minor=149, currency="EUR"), tax_class="low", sold_by=SoldBy.WEIGHT, plu="4011",
+    gtin="02000000040110",
+    name="Bananas",
+    brand="",
+    department="Produce",
+    price=Money(minor=149, currency="EUR"),
+    tax_class="low",
+    sold_by=SoldBy.WEIGHT,
+    plu="4011",
 )
 RATE = Decimal("5")
 
@@ -45,7 +56,12 @@ def test_scanning_a_product_adds_a_line_with_its_price() -> None:
     state = open_cart()
     scan(state)
     (line,) = state.lines.values()
-    assert (line.line_id, line.name, line.quantity, line.unit_price.minor) == ("l1", "Fresh milk", 1, 119)
+    assert (line.line_id, line.name, line.quantity, line.unit_price.minor) == (
+        "l1",
+        "Fresh milk",
+        1,
+        119,
+    )
 
 
 def test_scanning_the_same_product_again_adds_one_to_its_line() -> None:
@@ -77,7 +93,12 @@ def test_an_impossible_weight_is_refused(weight_g: int) -> None:
 
 @pytest.mark.parametrize(
     ("quantity", "message"),
-    [(0, "remove the line"), (-1, "expected 1 to 99"), (100, "expected 1 to 99"), (10**9, "expected 1 to 99")],
+    [
+        (0, "remove the line"),
+        (-1, "expected 1 to 99"),
+        (100, "expected 1 to 99"),
+        (10**9, "expected 1 to 99"),
+    ],
     ids=["zero", "negative", "one-too-many", "absurd"],
 )
 def test_a_quantity_outside_1_to_99_is_refused(quantity: int, message: str) -> None:
@@ -113,15 +134,25 @@ def test_a_removed_line_is_gone_and_line_ids_are_never_reused() -> None:
 def test_a_checked_out_cart_refuses_everything() -> None:
     state = open_cart()
     scan(state)
-    state.apply(state.check_out(receipt_id="r1", total=Money(minor=119, currency="EUR"),
-                                payment_provider="demo", payment_reference="x"))
+    state.apply(
+        state.check_out(
+            receipt_id="r1",
+            total=Money(minor=119, currency="EUR"),
+            payment_provider="demo",
+            payment_reference="x",
+        )
+    )
     with pytest.raises(CartClosed, match="checked out"):
         state.scan(MILK, tax_rate=RATE, code="x", weight_g=None)
     with pytest.raises(CartClosed):
         state.remove("l1")
     with pytest.raises(CartClosed):
-        state.check_out(receipt_id="r2", total=Money(minor=0, currency="EUR"),
-                        payment_provider="demo", payment_reference="y")
+        state.check_out(
+            receipt_id="r2",
+            total=Money(minor=0, currency="EUR"),
+            payment_provider="demo",
+            payment_reference="y",
+        )
 
 
 def test_state_is_the_same_when_replayed_from_the_events() -> None:
@@ -141,12 +172,23 @@ def test_state_is_the_same_when_replayed_from_the_events() -> None:
     "event",
     [
         CartOpened(device_id="d1", currency="EUR"),
-        ItemScanned(line_id="l1", code="4011", gtin=BANANAS.gtin, name="Bananas", brand="",
-                    unit_price_minor=149, tax_rate=Decimal("5.5"), sold_by=SoldBy.WEIGHT,
-                    weight_g=734, age_restricted=False),
+        ItemScanned(
+            line_id="l1",
+            code="4011",
+            gtin=BANANAS.gtin,
+            name="Bananas",
+            brand="",
+            unit_price_minor=149,
+            tax_rate=Decimal("5.5"),
+            sold_by=SoldBy.WEIGHT,
+            weight_g=734,
+            age_restricted=False,
+        ),
         LineRemoved(line_id="l1"),
         QuantityChanged(line_id="l1", quantity=3),
-        CartCheckedOut(receipt_id="r", total_minor=5, payment_provider="demo", payment_reference="x"),
+        CartCheckedOut(
+            receipt_id="r", total_minor=5, payment_provider="demo", payment_reference="x"
+        ),
     ],
     ids=lambda e: type(e).__name__,
 )

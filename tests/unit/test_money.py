@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from aisle.domain.money import Money, Rounding
 
-cents = st.integers(min_value=-10**12, max_value=10**12)
+cents = st.integers(min_value=-(10**12), max_value=10**12)
 
 
 @given(cents)

@@ -26,8 +26,15 @@ EUR = PricingPolicy(currency="EUR", tax_mode=TaxMode.INCLUSIVE)
 USD = PricingPolicy(currency="USD", tax_mode=TaxMode.EXCLUSIVE)
 
 
-def line(line_id: str, price: int, quantity: int = 1, rate: str = "25", currency: str = "EUR",
-         gtin: str = "", weight_g: int | None = None) -> LineToPrice:
+def line(
+    line_id: str,
+    price: int,
+    quantity: int = 1,
+    rate: str = "25",
+    currency: str = "EUR",
+    gtin: str = "",
+    weight_g: int | None = None,
+) -> LineToPrice:
     return LineToPrice(
         line_id=line_id,
         gtin=gtin or f"0000000000{line_id:>4}"[-14:],
@@ -63,7 +70,10 @@ def test_inclusive_vat_is_extracted_per_rate_and_does_not_change_the_total() -> 
 
 
 def test_exclusive_sales_tax_is_added_to_the_total() -> None:
-    lines = [line("l1", 1000, rate="8.875", currency="USD"), line("l2", 500, rate="0", currency="USD")]
+    lines = [
+        line("l1", 1000, rate="8.875", currency="USD"),
+        line("l2", 500, rate="0", currency="USD"),
+    ]
     result = price_lines(lines, NoPromotions(), USD, NOW)
     assert result.tax_total.minor == 89  # 8.875 % of 10.00 = 0.8875, half-up
     assert result.total.minor == 1589
@@ -76,13 +86,21 @@ def test_a_weighed_line_costs_price_per_kg_times_weight_rounded_half_up() -> Non
 
 def test_a_price_reduction_gives_the_special_price_with_its_reason() -> None:
     reduction = PriceReduction(
-        promotion_id="tpr-coffee", gtin="00000000000001", price=Money(minor=249, currency="EUR"),
-        starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1), label="Weekly deal",
+        promotion_id="tpr-coffee",
+        gtin="00000000000001",
+        price=Money(minor=249, currency="EUR"),
+        starts_at=NOW - timedelta(days=1),
+        ends_at=NOW + timedelta(days=1),
+        label="Weekly deal",
     )
-    result = price_lines([line("l1", 329, 2, gtin="00000000000001")], PriceReductions([reduction]), EUR, NOW)
+    result = price_lines(
+        [line("l1", 329, 2, gtin="00000000000001")], PriceReductions([reduction]), EUR, NOW
+    )
     priced = result.line("l1")
     assert priced.discount.minor == 160
-    assert [(a.promotion_id, a.description) for a in priced.adjustments] == [("tpr-coffee", "Weekly deal")]
+    assert [(a.promotion_id, a.description) for a in priced.adjustments] == [
+        ("tpr-coffee", "Weekly deal")
+    ]
     assert result.total.minor == 498
     assert result.discount_total.minor == 160
 
@@ -92,25 +110,41 @@ def test_a_price_reduction_gives_the_special_price_with_its_reason() -> None:
 )
 def test_a_price_reduction_outside_its_window_changes_nothing(at: datetime) -> None:
     reduction = PriceReduction(
-        promotion_id="p", gtin="00000000000001", price=Money(minor=100, currency="EUR"),
-        starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1),
+        promotion_id="p",
+        gtin="00000000000001",
+        price=Money(minor=100, currency="EUR"),
+        starts_at=NOW - timedelta(days=1),
+        ends_at=NOW + timedelta(days=1),
     )
-    result = price_lines([line("l1", 329, gtin="00000000000001")], PriceReductions([reduction]), EUR, at)
+    result = price_lines(
+        [line("l1", 329, gtin="00000000000001")], PriceReductions([reduction]), EUR, at
+    )
     assert result.discount_total.minor == 0
 
 
 def test_of_two_active_reductions_the_lower_price_wins() -> None:
     window = {"starts_at": NOW - timedelta(days=1), "ends_at": NOW + timedelta(days=1)}
-    cheap = PriceReduction(promotion_id="b", gtin="00000000000001", price=Money(minor=200, currency="EUR"), **window)
-    dear = PriceReduction(promotion_id="a", gtin="00000000000001", price=Money(minor=250, currency="EUR"), **window)
-    result = price_lines([line("l1", 300, gtin="00000000000001")], PriceReductions([dear, cheap]), EUR, NOW)
+    cheap = PriceReduction(
+        promotion_id="b", gtin="00000000000001", price=Money(minor=200, currency="EUR"), **window
+    )
+    dear = PriceReduction(
+        promotion_id="a", gtin="00000000000001", price=Money(minor=250, currency="EUR"), **window
+    )
+    result = price_lines(
+        [line("l1", 300, gtin="00000000000001")], PriceReductions([dear, cheap]), EUR, NOW
+    )
     assert result.line("l1").adjustments[0].promotion_id == "b"
 
 
 def test_a_reduction_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValueError, match="is not after starts_at"):
-        PriceReduction(promotion_id="bad", gtin="1", price=Money(minor=1, currency="EUR"),
-                       starts_at=NOW, ends_at=NOW)
+        PriceReduction(
+            promotion_id="bad",
+            gtin="1",
+            price=Money(minor=1, currency="EUR"),
+            starts_at=NOW,
+            ends_at=NOW,
+        )
 
 
 baskets = st.lists(
@@ -120,7 +154,9 @@ baskets = st.lists(
 
 
 @given(baskets, st.sampled_from([EUR, PricingPolicy(currency="EUR", tax_mode=TaxMode.EXCLUSIVE)]))
-def test_totals_always_add_up_to_the_cent(basket: list[tuple[int, int, str]], policy: PricingPolicy) -> None:
+def test_totals_always_add_up_to_the_cent(
+    basket: list[tuple[int, int, str]], policy: PricingPolicy
+) -> None:
     lines = [line(f"l{i}", price, qty, rate) for i, (price, qty, rate) in enumerate(basket)]
     result = price_lines(lines, NoPromotions(), policy, NOW)
     assert result.subtotal.minor == sum(price * qty for price, qty, _ in basket)

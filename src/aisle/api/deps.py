@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.requests import HTTPConnection
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from aisle.api.errors import ApiError
 from aisle.bootstrap import Services

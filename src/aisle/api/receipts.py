@@ -49,7 +49,9 @@ async def get_receipt(
     cart_id = signer.cart_of(token) if token else None
     if cart_id is None:
         if await staff_from_request(request, services) is None:
-            raise ApiError(401, "unauthorized", "A cart token, staff login or receipt key is required")
+            raise ApiError(
+                401, "unauthorized", "A cart token, staff login or receipt key is required"
+            )
         return _with_url(request, services, await _load(services, receipt_id))
     document = await _load(services, receipt_id)
     if document["cart_id"] != cart_id:

@@ -80,7 +80,9 @@ def parse_scan(raw: str) -> ScannedCode:
         raise NotABarcode(f"{raw.strip()!r} is not a product barcode: scan the code on the product")
     if len(text) in (4, 5):
         if len(text) == 5 and not text.startswith("9"):
-            raise NotABarcode(f"{text} is not a product code: produce codes have 4 digits, or 5 starting with 9")
+            raise NotABarcode(
+                f"{text} is not a product code: produce codes have 4 digits, or 5 starting with 9"
+            )
         return Plu(code=text)
     if len(text) in (8, 12, 13, 14):
         return Gtin(gtin14=normalise_gtin(text))

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from aisle.domain.money import Money
 
 __all__ = ["NetContent", "Product", "SoldBy", "TaxClass"]
 
 
-class SoldBy(str, Enum):
+class SoldBy(StrEnum):
     EACH = "each"
     WEIGHT = "weight"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["CURRENCY_EXPONENTS", "Money", "Rounding"]
 
@@ -41,7 +41,7 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 MAX_MAJOR = 10**12
 
 
-class Rounding(str, Enum):
+class Rounding(StrEnum):
     """How an exact amount becomes whole minor units."""
 
     HALF_UP = "half_up"
@@ -108,7 +108,9 @@ class Money:
         >>> Money.from_decimal(Decimal("0.125"), "EUR", Rounding.HALF_EVEN)
         Money(minor=12, currency='EUR')
         """
-        scaled = value.scaleb(_exponent(currency)).quantize(Decimal(1), rounding=rounding.decimal_rule)
+        scaled = value.scaleb(_exponent(currency)).quantize(
+            Decimal(1), rounding=rounding.decimal_rule
+        )
         return cls(minor=int(scaled), currency=currency)
 
     @property

@@ -80,7 +80,8 @@ def build_receipt_document(
         "total": str(pricing.total),
         "tax_mode": tax_mode.value,
         "taxes": [
-            {"rate": format_rate(t.rate), "base": str(t.base), "tax": str(t.tax)} for t in pricing.taxes
+            {"rate": format_rate(t.rate), "base": str(t.base), "tax": str(t.tax)}
+            for t in pricing.taxes
         ],
         "payment": {
             "provider": payment.provider,

@@ -98,7 +98,7 @@ class CartService:
         raise ConcurrentAppend(f"cart {cart_id} is too busy: try again")
 
     def check_out(self, cart_id: str, command: CheckOut) -> str:
-        """Charge the total and close the cart; returns the receipt id (the same one if repeated)."""
+        """Charge the total and close the cart; return the receipt id, the same one if repeated."""
         for _ in range(_ATTEMPTS):
             try:
                 return self._check_out_once(cart_id, command)
@@ -225,7 +225,9 @@ class CartService:
         state = CartState.replay(cart_id, (s.event for s in stored))
         return state, stored[-1].recorded_at
 
-    def _load_view(self, uow: UnitOfWork, cart_id: str, up_to_version: int | None = None) -> CartView:
+    def _load_view(
+        self, uow: UnitOfWork, cart_id: str, up_to_version: int | None = None
+    ) -> CartView:
         state, updated_at = self._load_state(uow, cart_id, up_to_version)
         return self._price(uow, state, updated_at)
 
@@ -248,4 +250,3 @@ class CartService:
                 total=view.pricing.total,
             )
         )
-

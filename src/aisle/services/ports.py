@@ -76,7 +76,9 @@ class Catalog(Protocol):
 
     def tax_rate(self, tax_class: str) -> Decimal: ...
 
-    def price_reductions(self, gtins: Collection[str], at: datetime) -> Sequence[PriceReduction]: ...
+    def price_reductions(
+        self, gtins: Collection[str], at: datetime
+    ) -> Sequence[PriceReduction]: ...
 
     def count(self) -> int: ...
 
@@ -119,18 +121,31 @@ class StaffAccounts(Protocol):
 
 
 class Receipts(Protocol):
-    def add(self, receipt_id: str, cart_id: str, issued_at: datetime, document: dict[str, Any]) -> None: ...
+    def add(
+        self, receipt_id: str, cart_id: str, issued_at: datetime, document: dict[str, Any]
+    ) -> None: ...
 
     def get(self, receipt_id: str) -> dict[str, Any] | None: ...
 
 
 class UnitOfWork(Protocol):
-    events: EventStore
-    carts: CartSummaries
-    catalog: Catalog
-    devices: Devices
-    staff: StaffAccounts
-    receipts: Receipts
+    @property
+    def events(self) -> EventStore: ...
+
+    @property
+    def carts(self) -> CartSummaries: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def devices(self) -> Devices: ...
+
+    @property
+    def staff(self) -> StaffAccounts: ...
+
+    @property
+    def receipts(self) -> Receipts: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -1,4 +1,4 @@
-"""Schema migrations with Alembic, driven from code (``aisle db upgrade``) rather than an ini file."""
+"""Schema migrations with Alembic, driven from code (``aisle db upgrade``), not an ini file."""
 
 from __future__ import annotations
 

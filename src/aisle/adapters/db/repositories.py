@@ -200,7 +200,9 @@ class SqlCatalog:
         if not gtins:
             return []
         pr = t.price_reductions
-        query = select(pr).where(pr.c.gtin.in_(sorted(gtins)), pr.c.starts_at <= at, pr.c.ends_at > at)
+        query = select(pr).where(
+            pr.c.gtin.in_(sorted(gtins)), pr.c.starts_at <= at, pr.c.ends_at > at
+        )
         return [
             PriceReduction(
                 promotion_id=row.promotion_id,
@@ -321,11 +323,17 @@ class SqlStaff:
 
     def by_id(self, staff_id: str) -> StaffMember | None:
         row = self._conn.execute(select(t.staff).where(t.staff.c.staff_id == staff_id)).first()
-        return StaffMember(staff_id=row.staff_id, username=row.username, role=row.role) if row else None
+        return (
+            StaffMember(staff_id=row.staff_id, username=row.username, role=row.role)
+            if row
+            else None
+        )
 
     def set_password_hash(self, staff_id: str, password_hash: str) -> None:
         self._conn.execute(
-            update(t.staff).where(t.staff.c.staff_id == staff_id).values(password_hash=password_hash)
+            update(t.staff)
+            .where(t.staff.c.staff_id == staff_id)
+            .values(password_hash=password_hash)
         )
 
 

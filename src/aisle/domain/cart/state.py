@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from aisle.domain.cart.events import (
     CartCheckedOut,
@@ -29,7 +29,7 @@ MAX_QUANTITY = 99
 MAX_WEIGHT_G = 30_000  # a cart's scale weighs one item of produce, not a sack of potatoes
 
 
-class CartStatus(str, Enum):
+class CartStatus(StrEnum):
     SHOPPING = "shopping"
     CHECKED_OUT = "checked_out"
 
@@ -117,7 +117,8 @@ class CartState:
                 )
             if not 1 <= weight_g <= MAX_WEIGHT_G:
                 raise InvalidQuantity(
-                    f"A weight of {weight_g} g is not possible here: expected 1 g to {MAX_WEIGHT_G} g"
+                    f"A weight of {weight_g} g is not possible here: "
+                    f"expected 1 g to {MAX_WEIGHT_G} g"
                 )
         else:
             weight_g = None

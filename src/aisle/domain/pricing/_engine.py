@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from aisle.domain.catalog import SoldBy
 from aisle.domain.money import Money, Rounding
 
 
-class TaxMode(str, Enum):
+class TaxMode(StrEnum):
     INCLUSIVE = "inclusive"  # EU-style VAT: shelf prices include tax
     EXCLUSIVE = "exclusive"  # US-style sales tax: added at the till
 

@@ -211,11 +211,19 @@
     const cart = state.cart;
     if (!cart) return Promise.resolve(null);
     const event = { event_id: newEventId(), ...fields };
+    let retried = false;
     const post = () => withRetry(
       () => api("POST", `/carts/${encodeURIComponent(cart.cart_id)}/events`, { token: cart.token, json: event }),
-      { attempts: 8, onRetry: () => showMessage("Connection trouble — trying again…", "warn", 4) },
+      {
+        attempts: 8,
+        onRetry: () => {
+          retried = true;
+          showMessage("Connection trouble — trying again…", "warn", 30);
+        },
+      },
     );
     const done = queue.then(post).then((cartState) => {
+      if (retried) $("message").hidden = true;
       render(cartState);
       return cartState;
     });
