@@ -7,8 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.support.postgres import fresh_database, postgres_server
+
+# Shared, noisy machines: Hypothesis checks behaviour, never time.
+settings.register_profile("aisle", deadline=None, print_blob=True)
+settings.load_profile("aisle")
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
