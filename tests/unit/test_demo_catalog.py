@@ -245,7 +245,7 @@ def test_at_least_one_price_reduction_is_on_weighed_produce_per_kg(
 
 def test_price_reductions_tell_the_shopper_the_deal_price() -> None:
     for reduction in demo_price_reductions(NOW):
-        assert reduction.label.startswith(f"Weekly deal: {reduction.price}")
+        assert reduction.label.startswith(f"Weekly deal: €{reduction.price}")
 
 
 def test_price_reductions_started_yesterday_and_run_for_30_days() -> None:

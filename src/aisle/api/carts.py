@@ -104,6 +104,7 @@ async def live(websocket: WebSocket, cart_id: str) -> None:
     services: Services = websocket.app.state.services
     token = websocket.query_params.get("token") or bearer_token(websocket)
     if token is None or services.access.signer.cart_of(token) != cart_id:
+        await websocket.accept()  # accept first, so the screen sees the close code and reason
         await websocket.close(code=4403, reason="a valid token for this cart is required")
         return
     hub = websocket.app.state.hub

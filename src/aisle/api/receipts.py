@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Annotated, Any
 
 import segno
@@ -86,5 +87,6 @@ async def receipt_qr(
 ) -> Response:
     _check_key(services, receipt_id, key)
     url = receipt_url(base_url(request, services), services, receipt_id)
-    svg = segno.make(url, error="m").svg_inline(scale=6, title="Receipt link")
-    return Response(svg, media_type="image/svg+xml")
+    buffer = io.BytesIO()  # a standalone file needs the xmlns that svg_inline leaves out
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, xmldecl=False, title="Receipt link")
+    return Response(buffer.getvalue(), media_type="image/svg+xml")

@@ -571,7 +571,7 @@ def demo_price_reductions(now: datetime) -> list[PriceReduction]:
                 price=special,
                 starts_at=now - timedelta(days=1),
                 ends_at=now + timedelta(days=30),
-                label=f"Weekly deal: {special}{per_kg}",
+                label=f"Weekly deal: €{special}{per_kg}",
             )
         )
     return reductions

@@ -80,7 +80,13 @@ def build_receipt_document(
         "total": str(pricing.total),
         "tax_mode": tax_mode.value,
         "taxes": [
-            {"rate": format_rate(t.rate), "base": str(t.base), "tax": str(t.tax)}
+            {
+                "rate": format_rate(t.rate),
+                "base": str(t.base),
+                "net": str(t.net),
+                "tax": str(t.tax),
+                "gross": str(t.gross),
+            }
             for t in pricing.taxes
         ],
         "payment": {

@@ -69,8 +69,10 @@ class PricedLine:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaxLine:
     rate: Decimal
-    base: Money  # the net amount taxed at this rate (tax-inclusive in inclusive mode)
+    base: Money  # the amount the rate applied to: tax-inclusive in inclusive mode
     tax: Money
+    net: Money  # without tax
+    gross: Money  # with tax
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,10 +142,7 @@ def price_lines(
         )
         base_by_rate[line.tax_rate] = base_by_rate.get(line.tax_rate, zero) + net
 
-    taxes = tuple(
-        TaxLine(rate=rate, base=base, tax=_tax(base, rate, policy))
-        for rate, base in sorted(base_by_rate.items())
-    )
+    taxes = tuple(_tax_line(rate, base, policy) for rate, base in sorted(base_by_rate.items()))
     subtotal = sum((p.gross for p in priced), zero)
     discount_total = sum((p.discount for p in priced), zero)
     tax_total = sum((t.tax for t in taxes), zero)
@@ -160,9 +159,12 @@ def price_lines(
     )
 
 
-def _tax(base: Money, rate: Decimal, policy: PricingPolicy) -> Money:
+def _tax_line(rate: Decimal, base: Money, policy: PricingPolicy) -> TaxLine:
     if policy.tax_mode is TaxMode.INCLUSIVE:
         exact = base.amount * rate / (100 + rate)
     else:
         exact = base.amount * rate / 100
-    return Money.from_decimal(exact, base.currency, policy.tax_rounding)
+    tax = Money.from_decimal(exact, base.currency, policy.tax_rounding)
+    if policy.tax_mode is TaxMode.INCLUSIVE:
+        return TaxLine(rate=rate, base=base, tax=tax, net=base - tax, gross=base)
+    return TaxLine(rate=rate, base=base, tax=tax, net=base, gross=base + tax)

@@ -532,11 +532,12 @@
     const sum = (label, value, cls, testid) => el("div", { class: cls },
       el("dt", { text: label }), el("dd", { class: "amount", "data-testid": testid, text: value }));
     const taxes = el("table", { class: "rc-taxes" },
-      el("thead", {}, el("tr", {}, el("th", { text: "VAT rate" }), el("th", { text: "Net" }), el("th", { text: "VAT" }))),
+      el("thead", {}, el("tr", {}, el("th", { text: "VAT rate" }), el("th", { text: "Net" }), el("th", { text: "VAT" }), el("th", { text: "Gross" }))),
       el("tbody", {}, ...(receipt.taxes || []).map((tax) => el("tr", {},
         el("td", { text: `${tax.rate} %` }),
-        el("td", { class: "amount", text: money(tax.base, currency) }),
-        el("td", { class: "amount", text: money(tax.tax, currency) })))));
+        el("td", { class: "amount", text: money(tax.net, currency) }),
+        el("td", { class: "amount", text: money(tax.tax, currency) }),
+        el("td", { class: "amount", text: money(tax.gross, currency) })))));
     const payment = receipt.payment || {};
     return [
       el("header", { class: "rc-head" },
