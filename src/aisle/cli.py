@@ -30,7 +30,7 @@ app.add_typer(device_app, name="device")
 app.add_typer(staff_app, name="staff")
 
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DEMO_DIR = Path(".aisle-demo")
 

@@ -1,0 +1,88 @@
+"""The `aisle` command: migrate, register devices and staff, refuse unsafe configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aisle.cli import app
+from tests.support.store import SECRET
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AISLE_SECRET_KEY", SECRET)
+    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("AISLE_DEMO", raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    return tmp_path
+
+
+def test_db_upgrade_creates_the_sqlite_database_in_the_data_folder(env: Path) -> None:
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert (env / "aisle.db").exists()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0  # and again: nothing to do
+
+
+def test_db_upgrade_works_on_postgresql(
+    env: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        monkeypatch.setenv("AISLE_DATABASE_URL", url)
+        result = runner.invoke(app, ["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert "postgresql" in result.output
+
+
+def test_device_add_prints_a_token_that_opens_carts(env: Path) -> None:
+    result = runner.invoke(app, ["device", "add", "cart-17"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("dev_")
+    again = runner.invoke(app, ["device", "add", "cart-17"])
+    assert again.exit_code == 1
+    assert "already a device called 'cart-17'" in again.output
+
+
+def test_staff_add_reads_the_password_and_refuses_a_short_one(env: Path) -> None:
+    ok = runner.invoke(
+        app,
+        ["staff", "add", "ana", "--role", "manager", "--password-stdin"],
+        input="a long password\n",
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "Added manager ana" in ok.output
+    short = runner.invoke(app, ["staff", "add", "bo", "--password-stdin"], input="short\n")
+    assert short.exit_code == 1
+    assert "at least 8 characters" in short.output
+    role = runner.invoke(
+        app, ["staff", "add", "cy", "--role", "boss", "--password-stdin"], input="a long password\n"
+    )
+    assert "expected one of associate, manager" in role.output
+
+
+@pytest.mark.parametrize("secret", ["", "changeme", "tooshort"], ids=["unset", "default", "short"])
+def test_serve_refuses_to_start_without_a_real_secret(
+    env: Path, monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    if secret:
+        monkeypatch.setenv("AISLE_SECRET_KEY", secret)
+    else:
+        monkeypatch.delenv("AISLE_SECRET_KEY")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "AISLE_SECRET_KEY must be set" in result.output
+
+
+def test_serve_refuses_an_unmigrated_database(env: Path) -> None:
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1
+    assert "aisle db upgrade" in result.output
