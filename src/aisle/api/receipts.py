@@ -88,5 +88,7 @@ async def receipt_qr(
     _check_key(services, receipt_id, key)
     url = receipt_url(base_url(request, services), services, receipt_id)
     buffer = io.BytesIO()  # a standalone file needs the xmlns that svg_inline leaves out
-    segno.make(url, error="m").save(buffer, kind="svg", scale=6, xmldecl=False, title="Receipt link")
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=6, xmldecl=False, title="Receipt link"
+    )
     return Response(buffer.getvalue(), media_type="image/svg+xml")

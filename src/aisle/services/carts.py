@@ -42,6 +42,8 @@ from aisle.services.ports import (
 __all__ = ["CartService", "CartView"]
 
 _ATTEMPTS = 8
+#: The opening event is the server's own; "~" is outside the event ids a device may send.
+OPEN_EVENT_ID = "~open"
 
 
 def new_id() -> str:
@@ -82,7 +84,9 @@ class CartService:
         now = self._clock()
         event = CartOpened(device_id=device.device_id, currency=self._policy.currency)
         with self._uow(write=True) as uow:
-            uow.events.append(cart_id, version=1, event_id="open", event=event, recorded_at=now)
+            uow.events.append(
+                cart_id, version=1, event_id=OPEN_EVENT_ID, event=event, recorded_at=now
+            )
             state = CartState.replay(cart_id, [event])
             view = self._price(uow, state, now)
             self._summarise(uow, view, device_name=device.name)
