@@ -41,5 +41,7 @@ def shared_data() -> Path:
     """The real data folder (../shared/data, or AISLE_SHARED_DATA)."""
     folder = Path(os.environ.get("AISLE_SHARED_DATA", REPO.parent / "shared" / "data"))
     if not folder.is_dir():
+        if os.environ.get("AISLE_REQUIRE_SHARED_DATA"):
+            pytest.fail(f"real data folder {folder} is absent, and CI requires it")
         pytest.skip(f"real data folder {folder} is absent (set AISLE_SHARED_DATA)")
     return folder
