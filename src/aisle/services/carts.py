@@ -148,14 +148,7 @@ class CartService:
                     event = state.remove(command.line_id)
                 case SetQuantity():
                     event = state.set_quantity(command.line_id, command.quantity)
-            uow.events.append(
-                cart_id,
-                version=state.version + 1,
-                event_id=command.event_id,
-                event=event,
-                recorded_at=now,
-            )
-            state.apply(event)
+            self._record(uow, state, command.event_id, event, now)
             view = self._price(uow, state, now)
             self._summarise(uow, view)
             uow.commit()
@@ -186,14 +179,7 @@ class CartService:
                 payment_provider=provider.name,
                 payment_reference=result.reference,
             )
-            uow.events.append(
-                cart_id,
-                version=state.version + 1,
-                event_id=command.event_id,
-                event=event,
-                recorded_at=now,
-            )
-            state.apply(event)
+            self._record(uow, state, command.event_id, event, now)
             document = build_receipt_document(
                 receipt_id=receipt_id,
                 store_name=self._store_name,
@@ -207,6 +193,20 @@ class CartService:
             self._summarise(uow, CartView(state=state, pricing=view.pricing, updated_at=now))
             uow.commit()
             return receipt_id
+
+    @staticmethod
+    def _record(
+        uow: UnitOfWork, state: CartState, event_id: str, event: CartEvent, now: datetime
+    ) -> None:
+        """Append the decided event to the stream and fold it into the state."""
+        uow.events.append(
+            state.cart_id,
+            version=state.version + 1,
+            event_id=event_id,
+            event=event,
+            recorded_at=now,
+        )
+        state.apply(event)
 
     def _find_product(self, uow: UnitOfWork, raw: str) -> Product:
         code = parse_scan(raw)
