@@ -173,3 +173,23 @@ def test_concurrent_writers_on_one_cart_all_land_with_contiguous_versions(store:
         )
         assert versions == list(range(1, 42))
         assert conn.execute(select(func.count()).select_from(tables.cart_events)).scalar_one() == 41
+
+
+@pytest.mark.parametrize("statement", ["update", "delete"])
+def test_the_database_itself_refuses_to_change_or_delete_an_event(
+    store: Services, statement: str
+) -> None:
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DBAPIError
+
+    uow = uow_of(store)
+    opened = CartOpened(device_id="d", currency="EUR")
+    with uow(write=True) as w:
+        w.events.append("c1", version=1, event_id="e1", event=opened, recorded_at=AT)
+        w.commit()
+    table = tables.cart_events
+    change = update(table).values(event_id="rewritten") if statement == "update" else delete(table)
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(change)
+    with uow() as r:
+        assert [s.event_id for s in r.events.load("c1")] == ["e1"]
