@@ -54,7 +54,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
             payments={"demo": DemoPaymentProvider()},
             store_name=settings.store_name,
         ),
-        catalog=CatalogService(uow=uow),
+        catalog=CatalogService(uow=uow, clock=clock),
         access=AccessService(
             uow=uow, hasher=Argon2Hasher(), signer=TokenSigner(settings.secret), clock=clock
         ),

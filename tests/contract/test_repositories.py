@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aisle.bootstrap import Services
 from aisle.domain.catalog import SoldBy
@@ -18,10 +18,11 @@ def test_a_product_is_found_by_any_form_of_its_gtin_and_by_plu(store: Services) 
     packaged = next(p for p in products if p.sold_by is SoldBy.EACH)
     weighed = next(p for p in products if p.sold_by is SoldBy.WEIGHT)
     with SqlUnitOfWorkFactory(store.engine)() as uow:
-        assert uow.catalog.by_gtin(packaged.gtin) == packaged
+        later = START + timedelta(days=1)
+        assert uow.catalog.by_gtin(packaged.gtin, later) == packaged
         assert weighed.plu is not None
-        assert uow.catalog.by_plu(weighed.plu) == weighed
-        assert uow.catalog.by_gtin("04006381333931") is None
+        assert uow.catalog.by_plu(weighed.plu, later) == weighed
+        assert uow.catalog.by_gtin("04006381333931", later) is None
 
 
 def test_search_ignores_case_and_accents_and_needs_every_word(store: Services) -> None:

@@ -109,7 +109,8 @@ class ProductOut(BaseModel):
     name: str
     brand: str
     department: str
-    price: MoneyText
+    category: str
+    price: MoneyText | None = Field(description="null: not priced yet")
     sold_by: Literal["each", "weight"]
     plu: str | None
     net_content: str | None

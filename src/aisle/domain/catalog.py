@@ -6,13 +6,15 @@ has a price per piece and is found by its GTIN.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from aisle.domain.money import Money
 
-__all__ = ["NetContent", "Product", "SoldBy", "TaxClass"]
+__all__ = ["NetContent", "PriceChange", "Product", "SoldBy", "TaxClass", "parse_net_content"]
 
 
 class SoldBy(StrEnum):
@@ -55,7 +57,7 @@ class Product:
     name: str
     brand: str
     department: str
-    price: Money  # per piece, or per kilogram when sold by weight
+    price: Money | None  # per piece, or per kg when sold by weight; None: not priced yet
     tax_class: str
     sold_by: SoldBy = SoldBy.EACH
     net_content: NetContent | None = None
@@ -63,9 +65,98 @@ class Product:
     age_restricted: bool = False
     aisle: str = ""
     shelf: str = ""
+    category: str = ""
+    alternate_gtins: tuple[str, ...] = ()  # multipacks' inner codes, old codes, other forms
+    deposit: Money | None = None  # a bottle deposit, charged on its own line, never discounted
+    image_url: str = ""
 
     def __post_init__(self) -> None:
-        if self.price.minor < 0:
+        if self.price is not None and self.price.minor < 0:
             raise ValueError(f"{self.name}: price {self.price} must not be negative")
         if self.sold_by is SoldBy.WEIGHT and self.plu is None:
             raise ValueError(f"{self.name}: a product sold by weight needs a PLU code")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceChange:
+    """A product's price from a moment on; never edited: a change is a new row."""
+
+    gtin: str
+    price: Money
+    effective_from: datetime
+    source: str = ""
+
+
+_UNITS: dict[str, tuple[str, Decimal]] = {
+    # unit as written -> (NetContent unit, factor to it); US units are exact by definition
+    "g": ("g", Decimal(1)),
+    "gr": ("g", Decimal(1)),
+    "kg": ("g", Decimal(1000)),
+    "mg": ("g", Decimal("0.001")),
+    "oz": ("g", Decimal("28.349523125")),
+    "onz": ("g", Decimal("28.349523125")),
+    "lb": ("g", Decimal("453.59237")),
+    "lbs": ("g", Decimal("453.59237")),
+    "lbr": ("g", Decimal("453.59237")),
+    "ml": ("ml", Decimal(1)),
+    "cl": ("ml", Decimal(10)),
+    "dl": ("ml", Decimal(100)),
+    "l": ("ml", Decimal(1000)),
+    "lt": ("ml", Decimal(1000)),
+    "fl oz": ("ml", Decimal("29.5735295625")),
+    "floz": ("ml", Decimal("29.5735295625")),
+    "pcs": ("pcs", Decimal(1)),
+    "pc": ("pcs", Decimal(1)),
+    "ko": ("pcs", Decimal(1)),  # Croatian "komad"
+    "kom": ("pcs", Decimal(1)),
+    "ct": ("pcs", Decimal(1)),
+    "count": ("pcs", Decimal(1)),
+}
+_QUANTITY = re.compile(
+    r"^\s*(?P<amount>[0-9]+(?:[.,][0-9]+)?)\s*(?P<unit>[a-zA-Z][a-zA-Z .]*?)\s*$"
+)
+
+
+def parse_net_content(text: str) -> NetContent:
+    """Read a declared quantity as written on packs and price lists, to whole g, ml or pieces.
+
+    Rounded half-up to the whole unit. Where several forms are given ("16 oz/454 g"), the first
+    metric one wins.
+
+    >>> parse_net_content("0.30 kg")
+    NetContent(amount=300, unit='g')
+    >>> parse_net_content("1,5 l")
+    NetContent(amount=1500, unit='ml')
+    >>> parse_net_content("32 ONZ")
+    NetContent(amount=907, unit='g')
+    >>> parse_net_content("12 fl oz/355 mL")
+    NetContent(amount=355, unit='ml')
+    >>> parse_net_content("100.00 m")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown unit 'm' in '100.00 m': expected g, kg, ml, l, oz, lb, fl oz or pieces
+    """
+    parts = [part for part in text.split("/") if part.strip()]
+    if not parts:
+        raise ValueError(f"no quantity in {text!r}: expected something like '500 g' or '1 l'")
+    parsed = [_parse_one(part, text) for part in parts]
+    metric = [p for p, unit in parsed if unit in ("g", "kg", "ml", "l", "cl", "dl")]
+    return (metric or [p for p, _ in parsed])[0]
+
+
+def _parse_one(part: str, whole: str) -> tuple[NetContent, str]:
+    match = _QUANTITY.match(part)
+    if match is None:
+        raise ValueError(f"{whole!r} is not a quantity: expected something like '500 g' or '1 l'")
+    unit_text = " ".join(match["unit"].lower().replace(".", " ").split())
+    if unit_text not in _UNITS:
+        raise ValueError(
+            f"unknown unit {match['unit']!r} in {whole!r}: "
+            "expected g, kg, ml, l, oz, lb, fl oz or pieces"
+        )
+    unit, factor = _UNITS[unit_text]
+    exact = Decimal(match["amount"].replace(",", ".")) * factor
+    amount = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if amount <= 0:
+        raise ValueError(f"{whole!r} is less than one {unit}")
+    return NetContent(amount=amount, unit=unit), unit_text

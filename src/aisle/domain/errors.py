@@ -12,6 +12,7 @@ __all__ = [
     "InvalidQuantity",
     "MisreadBarcode",
     "NotABarcode",
+    "NotPriced",
     "UnknownLine",
     "UnknownProduct",
     "WeightRequired",
@@ -38,6 +39,10 @@ class MisreadBarcode(DomainError):
 
 class UnknownProduct(DomainError):
     code = "unknown_product"
+
+
+class NotPriced(DomainError):
+    code = "not_priced"
 
 
 class UnknownLine(DomainError):

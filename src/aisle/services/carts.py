@@ -137,7 +137,7 @@ class CartService:
             event: CartEvent
             match command:
                 case ScanItem():
-                    product = self._find_product(uow, command.code)
+                    product = self._find_product(uow, command.code, now)
                     event = state.scan(
                         product,
                         tax_rate=uow.catalog.tax_rate(product.tax_class),
@@ -208,13 +208,13 @@ class CartService:
         )
         state.apply(event)
 
-    def _find_product(self, uow: UnitOfWork, raw: str) -> Product:
+    def _find_product(self, uow: UnitOfWork, raw: str, at: datetime) -> Product:
         code = parse_scan(raw)
         if isinstance(code, Gtin):
-            product = uow.catalog.by_gtin(code.gtin14)
+            product = uow.catalog.by_gtin(code.gtin14, at)
             shown = code.display
         else:
-            product = uow.catalog.by_plu(code.code)
+            product = uow.catalog.by_plu(code.code, at)
             shown = code.code
         if product is None:
             raise UnknownProduct(f"We couldn't find {shown} — ask an associate")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from aisle.domain.catalog import Product, TaxClass
 from aisle.domain.pricing import PriceReduction
-from aisle.services.ports import UnitOfWorkFactory
+from aisle.services.ports import Clock, UnitOfWorkFactory
 
 __all__ = ["CatalogService"]
 
@@ -14,15 +14,16 @@ MAX_QUERY = 100
 
 
 class CatalogService:
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
+        self._clock = clock
 
     def search(self, query: str, *, limit: int = 20) -> list[Product]:
         query = query.strip()[:MAX_QUERY]
         if not query:
             return []
         with self._uow() as uow:
-            return uow.catalog.search(query, limit=limit)
+            return uow.catalog.search(query, self._clock(), limit=limit)
 
     def product_count(self) -> int:
         with self._uow() as uow:
@@ -34,11 +35,12 @@ class CatalogService:
         tax_classes: Sequence[TaxClass],
         products: Sequence[Product],
         reductions: Sequence[PriceReduction] = (),
+        source: str = "demo",
     ) -> int:
         """Load a catalog into an empty store in one transaction; returns the products added."""
         with self._uow(write=True) as uow:
             uow.catalog.add_tax_classes(tax_classes)
-            uow.catalog.add_products(products)
+            uow.catalog.add_products(products, self._clock(), source)
             uow.catalog.add_price_reductions(reductions)
             uow.commit()
         return len(products)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Collection, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aisle.adapters.db import tables as t
 from aisle.domain.cart import CartEvent, event_from_payload, event_to_payload
-from aisle.domain.catalog import NetContent, Product, SoldBy, TaxClass
 from aisle.domain.money import Money
-from aisle.domain.pricing import PriceReduction
 from aisle.services.ports import (
     CartSummary,
     ConcurrentAppend,
@@ -24,12 +19,6 @@ from aisle.services.ports import (
     StaffMember,
     StoredEvent,
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'Mlijeko' and 'mlijeko' and 'Čaj' and 'caj' meet."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class SqlEventStore:
@@ -140,138 +129,6 @@ class SqlCartSummaries:
         ]
 
 
-class SqlCatalog:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def _product(self, row: Any) -> Product:
-        net = (
-            NetContent(amount=row.net_amount, unit=row.net_unit)
-            if row.net_amount is not None
-            else None
-        )
-        return Product(
-            gtin=row.gtin,
-            name=row.name,
-            brand=row.brand,
-            department=row.department,
-            price=Money(minor=row.price_minor, currency=row.currency),
-            tax_class=row.tax_class,
-            sold_by=SoldBy(row.sold_by),
-            net_content=net,
-            plu=row.plu,
-            age_restricted=row.age_restricted,
-            aisle=row.aisle,
-            shelf=row.shelf,
-        )
-
-    def by_gtin(self, gtin14: str) -> Product | None:
-        row = self._conn.execute(select(t.products).where(t.products.c.gtin == gtin14)).first()
-        return self._product(row) if row else None
-
-    def by_plu(self, plu: str) -> Product | None:
-        row = self._conn.execute(select(t.products).where(t.products.c.plu == plu)).first()
-        return self._product(row) if row else None
-
-    def search(self, query: str, *, limit: int = 20) -> list[Product]:
-        """Every word must appear (accent- and case-insensitive); names that start with the
-        first word come first. The catalog issue replaces this with full-text search."""
-        words = fold(query).split()[:8]
-        if not words:
-            return []
-        conditions = [t.products.c.search_text.contains(word, autoescape=True) for word in words]
-        starts = func.lower(t.products.c.name).startswith(words[0], autoescape=True)
-        statement = (
-            select(t.products)
-            .where(and_(*conditions))
-            .order_by(starts.desc(), func.length(t.products.c.name), t.products.c.name)
-            .limit(limit)
-        )
-        return [self._product(row) for row in self._conn.execute(statement)]
-
-    def tax_rate(self, tax_class: str) -> Decimal:
-        query = select(t.tax_classes.c.rate_percent).where(t.tax_classes.c.code == tax_class)
-        value = self._conn.execute(query).scalar_one_or_none()
-        if value is None:
-            raise LookupError(f"Tax class {tax_class!r} is not set up in this store")
-        return Decimal(value)
-
-    def price_reductions(self, gtins: Collection[str], at: datetime) -> Sequence[PriceReduction]:
-        if not gtins:
-            return []
-        pr = t.price_reductions
-        query = select(pr).where(
-            pr.c.gtin.in_(sorted(gtins)), pr.c.starts_at <= at, pr.c.ends_at > at
-        )
-        return [
-            PriceReduction(
-                promotion_id=row.promotion_id,
-                gtin=row.gtin,
-                price=Money(minor=row.price_minor, currency=row.currency),
-                starts_at=row.starts_at,
-                ends_at=row.ends_at,
-                label=row.label,
-            )
-            for row in self._conn.execute(query)
-        ]
-
-    def count(self) -> int:
-        return int(self._conn.execute(select(func.count()).select_from(t.products)).scalar_one())
-
-    def add_tax_classes(self, classes: Sequence[TaxClass]) -> None:
-        if classes:
-            self._conn.execute(
-                insert(t.tax_classes),
-                [
-                    {"code": c.code, "name": c.name, "rate_percent": str(c.rate_percent)}
-                    for c in classes
-                ],
-            )
-
-    def add_products(self, products: Sequence[Product]) -> None:
-        if products:
-            self._conn.execute(insert(t.products), [_product_row(p) for p in products])
-
-    def add_price_reductions(self, reductions: Sequence[PriceReduction]) -> None:
-        if reductions:
-            self._conn.execute(
-                insert(t.price_reductions),
-                [
-                    {
-                        "promotion_id": r.promotion_id,
-                        "gtin": r.gtin,
-                        "price_minor": r.price.minor,
-                        "currency": r.price.currency,
-                        "starts_at": r.starts_at,
-                        "ends_at": r.ends_at,
-                        "label": r.label,
-                    }
-                    for r in reductions
-                ],
-            )
-
-
-def _product_row(p: Product) -> dict[str, Any]:
-    codes = [p.gtin, p.gtin.lstrip("0"), p.plu or ""]
-    return {
-        "gtin": p.gtin,
-        "name": p.name,
-        "brand": p.brand,
-        "department": p.department,
-        "price_minor": p.price.minor,
-        "currency": p.price.currency,
-        "tax_class": p.tax_class,
-        "sold_by": p.sold_by.value,
-        "net_amount": p.net_content.amount if p.net_content else None,
-        "net_unit": p.net_content.unit if p.net_content else None,
-        "plu": p.plu,
-        "age_restricted": p.age_restricted,
-        "aisle": p.aisle,
-        "shelf": p.shelf,
-        "search_text": fold(" ".join([p.name, p.brand, p.department, *codes])),
-    }
-
-
 class SqlDevices:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -358,10 +215,8 @@ class SqlReceipts:
 
 __all__ = [
     "SqlCartSummaries",
-    "SqlCatalog",
     "SqlDevices",
     "SqlEventStore",
     "SqlReceipts",
     "SqlStaff",
-    "fold",
 ]

@@ -98,8 +98,6 @@ products = Table(
     Column("name", String(300), nullable=False),
     Column("brand", String(200), nullable=False),
     Column("department", String(100), nullable=False),
-    Column("price_minor", BigInteger, nullable=False),
-    Column("currency", String(3), nullable=False),
     Column("tax_class", String(40), nullable=False),
     Column("sold_by", String(10), nullable=False),
     Column("net_amount", Integer),
@@ -109,6 +107,36 @@ products = Table(
     Column("aisle", String(50), nullable=False),
     Column("shelf", String(100), nullable=False),
     Column("search_text", Text, nullable=False),  # folded name, brand, department, codes
+    Column("category", String(200), nullable=False, server_default=""),
+    Column("deposit_minor", BigInteger),
+    Column("image_url", String(500), nullable=False, server_default=""),
+    Column("source", String(200), nullable=False, server_default=""),
+    Column("updated_at", UtcDateTime()),
+)
+
+# Every code a product is found by (its own GTIN too), in the 14-digit form.
+product_codes = Table(
+    "product_codes",
+    metadata,
+    Column("gtin", String(14), primary_key=True),
+    Column("product_gtin", String(14), nullable=False),
+    Index("ix_product_codes_product", "product_gtin"),
+)
+
+# Price history: never edited; the price at a moment is the newest row effective by then.
+prices = Table(
+    "prices",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("gtin", String(14), nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("effective_from", UtcDateTime(), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("source", String(200), nullable=False),
+    Index("ix_prices_gtin_effective", "gtin", "effective_from"),
 )
 
 price_reductions = Table(

@@ -6,9 +6,9 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from aisle.adapters.db.catalog import SqlCatalog
 from aisle.adapters.db.repositories import (
     SqlCartSummaries,
-    SqlCatalog,
     SqlDevices,
     SqlEventStore,
     SqlReceipts,

@@ -21,7 +21,13 @@ from aisle.domain.cart.events import (
     QuantityChanged,
 )
 from aisle.domain.catalog import Product, SoldBy
-from aisle.domain.errors import CartClosed, InvalidQuantity, UnknownLine, WeightRequired
+from aisle.domain.errors import (
+    CartClosed,
+    InvalidQuantity,
+    NotPriced,
+    UnknownLine,
+    WeightRequired,
+)
 from aisle.domain.money import Money
 from aisle.domain.pricing import LineToPrice
 
@@ -108,6 +114,9 @@ class CartState:
         self, product: Product, *, tax_rate: Decimal, code: str, weight_g: int | None
     ) -> ItemScanned:
         self._require_open()
+        if product.price is None:
+            raise NotPriced(f"{product.name} has no price yet — ask an associate")
+        price = product.price
         line_id: str | None = None
         if product.sold_by is SoldBy.WEIGHT:
             if weight_g is None:
@@ -123,7 +132,7 @@ class CartState:
         else:
             weight_g = None
             for line in self.lines.values():
-                if line.gtin == product.gtin and line.unit_price == product.price:
+                if line.gtin == product.gtin and line.unit_price == price:
                     if line.quantity >= MAX_QUANTITY:
                         raise InvalidQuantity(
                             f"You already have {line.quantity} of {product.name}: "
@@ -137,7 +146,7 @@ class CartState:
             gtin=product.gtin,
             name=product.name,
             brand=product.brand,
-            unit_price_minor=product.price.minor,
+            unit_price_minor=price.minor,
             tax_rate=tax_rate,
             sold_by=product.sold_by,
             weight_g=weight_g,

@@ -1,0 +1,332 @@
+"""The catalog in SQL: products, their codes, their price history, tax classes, reductions.
+
+A product's price at a moment is the newest ``prices`` row effective by then. Imports write in
+bulk: one query reads what is there, the differences are written with ``executemany``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+
+from aisle.adapters.db import tables as t
+from aisle.domain.catalog import NetContent, PriceChange, Product, SoldBy, TaxClass
+from aisle.domain.money import Money
+from aisle.domain.pricing import PriceReduction
+
+__all__ = ["SqlCatalog", "fold"]
+
+_CHUNK = 500  # bound parameters per IN (...) stay well under every backend's limit
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'Mlijeko' and 'mlijeko' and 'Čaj' and 'caj' meet."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_text(p: Product) -> str:
+    codes = [p.gtin, p.gtin.lstrip("0"), *p.alternate_gtins, p.plu or ""]
+    return fold(" ".join([p.name, p.brand, p.department, p.category, *codes]))
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+class SqlCatalog:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    # -- reading ------------------------------------------------------------------------
+
+    def by_gtin(self, gtin14: str, at: datetime) -> Product | None:
+        query = (
+            select(t.products)
+            .join(t.product_codes, t.product_codes.c.product_gtin == t.products.c.gtin)
+            .where(t.product_codes.c.gtin == gtin14)
+        )
+        return self._one(query, at)
+
+    def by_plu(self, plu: str, at: datetime) -> Product | None:
+        return self._one(select(t.products).where(t.products.c.plu == plu), at)
+
+    def search(self, query: str, at: datetime, *, limit: int = 20) -> list[Product]:
+        """Every word must appear (accent- and case-insensitive); names that start with the
+        first word come first."""
+        words = fold(query).split()[:8]
+        if not words:
+            return []
+        conditions = [t.products.c.search_text.contains(word, autoescape=True) for word in words]
+        starts = func.lower(t.products.c.name).startswith(words[0], autoescape=True)
+        statement = (
+            select(t.products)
+            .where(and_(*conditions))
+            .order_by(starts.desc(), func.length(t.products.c.name), t.products.c.name)
+            .limit(limit)
+        )
+        return self._many(statement, at)
+
+    def prices_at(self, gtins: Collection[str], at: datetime) -> dict[str, Money]:
+        """The price of each product at a moment (products with no price yet are left out)."""
+        found: dict[str, Money] = {}
+        p = t.prices
+        for chunk in _chunks(sorted(gtins)):
+            ranked = (
+                select(
+                    p.c.gtin,
+                    p.c.price_minor,
+                    p.c.currency,
+                    func.row_number()
+                    .over(
+                        partition_by=p.c.gtin, order_by=(p.c.effective_from.desc(), p.c.seq.desc())
+                    )
+                    .label("rank"),
+                )
+                .where(p.c.gtin.in_(chunk), p.c.effective_from <= at)
+                .subquery()
+            )
+            rows = self._conn.execute(
+                select(ranked.c.gtin, ranked.c.price_minor, ranked.c.currency).where(
+                    ranked.c.rank == 1
+                )
+            )
+            for row in rows:
+                found[row.gtin] = Money(minor=row.price_minor, currency=row.currency)
+        return found
+
+    def price_history(self, gtin14: str) -> list[PriceChange]:
+        query = (
+            select(t.prices)
+            .where(t.prices.c.gtin == gtin14)
+            .order_by(t.prices.c.effective_from, t.prices.c.seq)
+        )
+        return [
+            PriceChange(
+                gtin=row.gtin,
+                price=Money(minor=row.price_minor, currency=row.currency),
+                effective_from=row.effective_from,
+                source=row.source,
+            )
+            for row in self._conn.execute(query)
+        ]
+
+    def tax_rate(self, tax_class: str) -> Decimal:
+        query = select(t.tax_classes.c.rate_percent).where(t.tax_classes.c.code == tax_class)
+        value = self._conn.execute(query).scalar_one_or_none()
+        if value is None:
+            raise LookupError(f"Tax class {tax_class!r} is not set up in this store")
+        return Decimal(value)
+
+    def tax_classes(self) -> list[TaxClass]:
+        return [
+            TaxClass(code=row.code, name=row.name, rate_percent=Decimal(row.rate_percent))
+            for row in self._conn.execute(select(t.tax_classes).order_by(t.tax_classes.c.code))
+        ]
+
+    def price_reductions(self, gtins: Collection[str], at: datetime) -> Sequence[PriceReduction]:
+        if not gtins:
+            return []
+        pr = t.price_reductions
+        query = select(pr).where(
+            pr.c.gtin.in_(sorted(gtins)), pr.c.starts_at <= at, pr.c.ends_at > at
+        )
+        return [
+            PriceReduction(
+                promotion_id=row.promotion_id,
+                gtin=row.gtin,
+                price=Money(minor=row.price_minor, currency=row.currency),
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                label=row.label,
+            )
+            for row in self._conn.execute(query)
+        ]
+
+    def count(self) -> int:
+        return int(self._conn.execute(select(func.count()).select_from(t.products)).scalar_one())
+
+    def existing(self, gtins: Collection[str]) -> dict[str, dict[str, Any]]:
+        """The stored rows of these products, by GTIN, for an import to compare against."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(gtins)):
+            for row in self._conn.execute(select(t.products).where(t.products.c.gtin.in_(chunk))):
+                found[row.gtin] = dict(row._mapping)
+        return found
+
+    def owners_of(self, gtins: Collection[str]) -> dict[str, str]:
+        """Which product each of these codes belongs to."""
+        found: dict[str, str] = {}
+        codes = t.product_codes
+        for chunk in _chunks(sorted(gtins)):
+            for row in self._conn.execute(select(codes).where(codes.c.gtin.in_(chunk))):
+                found[row.gtin] = row.product_gtin
+        return found
+
+    # -- writing ------------------------------------------------------------------------
+
+    def add_tax_classes(self, classes: Sequence[TaxClass]) -> None:
+        if classes:
+            self._conn.execute(
+                insert(t.tax_classes),
+                [
+                    {"code": c.code, "name": c.name, "rate_percent": str(c.rate_percent)}
+                    for c in classes
+                ],
+            )
+
+    def add_products(
+        self, products: Sequence[Product], effective_from: datetime, source: str
+    ) -> None:
+        """Add new products, their codes and their first prices."""
+        if not products:
+            return
+        self._conn.execute(
+            insert(t.products), [product_row(p, effective_from, source) for p in products]
+        )
+        self.add_codes([(code, p.gtin) for p in products for code in (p.gtin, *p.alternate_gtins)])
+        self.add_prices(
+            [
+                PriceChange(
+                    gtin=p.gtin, price=p.price, effective_from=effective_from, source=source
+                )
+                for p in products
+                if p.price is not None
+            ],
+            recorded_at=effective_from,
+        )
+
+    def update_products(
+        self, products: Sequence[Product], updated_at: datetime, source: str
+    ) -> None:
+        """Rewrite the descriptive fields of existing products (never their prices)."""
+        if not products:
+            return
+        rows = [product_row(p, updated_at, source) for p in products]
+        for row in rows:
+            row["b_gtin"] = row.pop("gtin")
+        statement = update(t.products).where(t.products.c.gtin == bindparam("b_gtin"))
+        self._conn.execute(statement, rows)
+
+    def add_codes(self, pairs: Sequence[tuple[str, str]]) -> None:
+        if pairs:
+            self._conn.execute(
+                insert(t.product_codes), [{"gtin": c, "product_gtin": p} for c, p in pairs]
+            )
+
+    def add_prices(self, changes: Sequence[PriceChange], recorded_at: datetime) -> None:
+        if changes:
+            self._conn.execute(
+                insert(t.prices),
+                [
+                    {
+                        "gtin": c.gtin,
+                        "price_minor": c.price.minor,
+                        "currency": c.price.currency,
+                        "effective_from": c.effective_from,
+                        "recorded_at": recorded_at,
+                        "source": c.source,
+                    }
+                    for c in changes
+                ],
+            )
+
+    def add_price_reductions(self, reductions: Sequence[PriceReduction]) -> None:
+        if reductions:
+            self._conn.execute(
+                insert(t.price_reductions),
+                [
+                    {
+                        "promotion_id": r.promotion_id,
+                        "gtin": r.gtin,
+                        "price_minor": r.price.minor,
+                        "currency": r.price.currency,
+                        "starts_at": r.starts_at,
+                        "ends_at": r.ends_at,
+                        "label": r.label,
+                    }
+                    for r in reductions
+                ],
+            )
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def _one(self, query: Any, at: datetime) -> Product | None:
+        found = self._many(query, at)
+        return found[0] if found else None
+
+    def _many(self, query: Any, at: datetime) -> list[Product]:
+        rows = list(self._conn.execute(query))
+        if not rows:
+            return []
+        prices = self.prices_at([row.gtin for row in rows], at)
+        alternates: dict[str, list[str]] = {}
+        codes = t.product_codes
+        gtins = [row.gtin for row in rows]
+        listed = select(codes).where(
+            codes.c.product_gtin.in_(gtins), codes.c.gtin != codes.c.product_gtin
+        )
+        for code in self._conn.execute(listed.order_by(codes.c.gtin)):
+            alternates.setdefault(code.product_gtin, []).append(code.gtin)
+        return [
+            product_from_row(row, prices.get(row.gtin), tuple(alternates.get(row.gtin, ())))
+            for row in rows
+        ]
+
+
+def product_from_row(row: Any, price: Money | None, alternates: tuple[str, ...]) -> Product:
+    net = (
+        NetContent(amount=row.net_amount, unit=row.net_unit) if row.net_amount is not None else None
+    )
+    deposit = (
+        Money(minor=row.deposit_minor, currency=price.currency)
+        if row.deposit_minor is not None and price is not None
+        else None
+    )
+    return Product(
+        gtin=row.gtin,
+        name=row.name,
+        brand=row.brand,
+        department=row.department,
+        category=row.category,
+        price=price,
+        tax_class=row.tax_class,
+        sold_by=SoldBy(row.sold_by),
+        net_content=net,
+        plu=row.plu,
+        age_restricted=row.age_restricted,
+        aisle=row.aisle,
+        shelf=row.shelf,
+        alternate_gtins=alternates,
+        deposit=deposit,
+        image_url=row.image_url,
+    )
+
+
+def product_row(p: Product, at: datetime, source: str) -> dict[str, Any]:
+    return {
+        "gtin": p.gtin,
+        "name": p.name,
+        "brand": p.brand,
+        "department": p.department,
+        "category": p.category,
+        "tax_class": p.tax_class,
+        "sold_by": p.sold_by.value,
+        "net_amount": p.net_content.amount if p.net_content else None,
+        "net_unit": p.net_content.unit if p.net_content else None,
+        "plu": p.plu,
+        "age_restricted": p.age_restricted,
+        "aisle": p.aisle,
+        "shelf": p.shelf,
+        "deposit_minor": p.deposit.minor if p.deposit else None,
+        "image_url": p.image_url,
+        "source": source,
+        "updated_at": at,
+        "search_text": search_text(p),
+    }
