@@ -15,6 +15,7 @@ from aisle.domain.pricing import PricingPolicy
 from aisle.services.access import AccessService, TokenSigner
 from aisle.services.carts import CartService
 from aisle.services.catalog import CatalogService
+from aisle.services.importing import ImportService
 from aisle.services.ports import Clock
 from aisle.settings import Settings
 
@@ -31,6 +32,7 @@ class Services:
     engine: Engine
     carts: CartService
     catalog: CatalogService
+    imports: ImportService
     access: AccessService
 
     def close(self) -> None:
@@ -42,7 +44,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
     if is_sqlite(url):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
-    uow = SqlUnitOfWorkFactory(engine)
+    uow = SqlUnitOfWorkFactory(engine, store=settings.store_id)
     policy = PricingPolicy(currency=settings.currency, tax_mode=settings.tax_mode)
     return Services(
         settings=settings,
@@ -55,6 +57,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
             store_name=settings.store_name,
         ),
         catalog=CatalogService(uow=uow, clock=clock),
+        imports=ImportService(uow=uow, clock=clock),
         access=AccessService(
             uow=uow, hasher=Argon2Hasher(), signer=TokenSigner(settings.secret), clock=clock
         ),

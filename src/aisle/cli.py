@@ -17,6 +17,7 @@ from rich.progress import Progress
 
 from aisle.adapters.db.migrate import upgrade
 from aisle.bootstrap import Services, bootstrap
+from aisle.cli_import import import_app
 from aisle.domain.errors import DomainError
 from aisle.services.access import ROLES
 from aisle.settings import Settings
@@ -28,6 +29,7 @@ staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(device_app, name="device")
 app.add_typer(staff_app, name="staff")
+app.add_typer(import_app, name="import")
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     demo: bool = False
 
     store_name: str = "Aisle Demo Market"
+    #: Which store of a chain this server is: its own price list wins over the chain's.
+    store_id: str = ""
     currency: str = "EUR"
     tax_mode: TaxMode = TaxMode.INCLUSIVE
     #: The address phones use to open receipt links (QR codes); default: the request's own.

@@ -73,8 +73,6 @@ class Product:
     def __post_init__(self) -> None:
         if self.price is not None and self.price.minor < 0:
             raise ValueError(f"{self.name}: price {self.price} must not be negative")
-        if self.sold_by is SoldBy.WEIGHT and self.plu is None:
-            raise ValueError(f"{self.name}: a product sold by weight needs a PLU code")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +83,7 @@ class PriceChange:
     price: Money
     effective_from: datetime
     source: str = ""
+    store: str = ""  # "" for every store of the chain; a store's own price wins over it
 
 
 _UNITS: dict[str, tuple[str, Decimal]] = {

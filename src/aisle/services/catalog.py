@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aisle.domain.catalog import Product, TaxClass
+from aisle.domain.catalog import PriceChange, Product, TaxClass
 from aisle.domain.pricing import PriceReduction
 from aisle.services.ports import Clock, UnitOfWorkFactory
 
@@ -40,7 +40,16 @@ class CatalogService:
         """Load a catalog into an empty store in one transaction; returns the products added."""
         with self._uow(write=True) as uow:
             uow.catalog.add_tax_classes(tax_classes)
-            uow.catalog.add_products(products, self._clock(), source)
+            now = self._clock()
+            uow.catalog.add_products(products, now, source)
+            uow.catalog.add_prices(
+                [
+                    PriceChange(gtin=p.gtin, price=p.price, effective_from=now, source=source)
+                    for p in products
+                    if p.price is not None
+                ],
+                recorded_at=now,
+            )
             uow.catalog.add_price_reductions(reductions)
             uow.commit()
         return len(products)

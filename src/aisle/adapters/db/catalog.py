@@ -41,8 +41,11 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
 
 
 class SqlCatalog:
-    def __init__(self, conn: Connection) -> None:
+    """The catalog as one store sees it: its own prices, or the chain's where it has none."""
+
+    def __init__(self, conn: Connection, store: str = "") -> None:
         self._conn = conn
+        self._store = store
 
     # -- reading ------------------------------------------------------------------------
 
@@ -73,10 +76,17 @@ class SqlCatalog:
         )
         return self._many(statement, at)
 
-    def prices_at(self, gtins: Collection[str], at: datetime) -> dict[str, Money]:
-        """The price of each product at a moment (products with no price yet are left out)."""
+    def prices_at(
+        self, gtins: Collection[str], at: datetime, *, only_store: str | None = None
+    ) -> dict[str, Money]:
+        """The price of each product at a moment (products with no price yet are left out).
+
+        By default this store's own price, or the chain's where the store has none; with
+        ``only_store``, that price list alone (an import compares against its own list).
+        """
         found: dict[str, Money] = {}
         p = t.prices
+        stores = {only_store} if only_store is not None else {self._store, ""}
         for chunk in _chunks(sorted(gtins)):
             ranked = (
                 select(
@@ -85,11 +95,16 @@ class SqlCatalog:
                     p.c.currency,
                     func.row_number()
                     .over(
-                        partition_by=p.c.gtin, order_by=(p.c.effective_from.desc(), p.c.seq.desc())
+                        partition_by=p.c.gtin,
+                        order_by=(
+                            (p.c.store == self._store).desc(),
+                            p.c.effective_from.desc(),
+                            p.c.seq.desc(),
+                        ),
                     )
                     .label("rank"),
                 )
-                .where(p.c.gtin.in_(chunk), p.c.effective_from <= at)
+                .where(p.c.gtin.in_(chunk), p.c.effective_from <= at, p.c.store.in_(stores))
                 .subquery()
             )
             rows = self._conn.execute(
@@ -113,6 +128,7 @@ class SqlCatalog:
                 price=Money(minor=row.price_minor, currency=row.currency),
                 effective_from=row.effective_from,
                 source=row.source,
+                store=row.store,
             )
             for row in self._conn.execute(query)
         ]
@@ -135,7 +151,10 @@ class SqlCatalog:
             return []
         pr = t.price_reductions
         query = select(pr).where(
-            pr.c.gtin.in_(sorted(gtins)), pr.c.starts_at <= at, pr.c.ends_at > at
+            pr.c.gtin.in_(sorted(gtins)),
+            pr.c.starts_at <= at,
+            pr.c.ends_at > at,
+            pr.c.store.in_({self._store, ""}),
         )
         return [
             PriceReduction(
@@ -145,9 +164,22 @@ class SqlCatalog:
                 starts_at=row.starts_at,
                 ends_at=row.ends_at,
                 label=row.label,
+                store=row.store,
             )
             for row in self._conn.execute(query)
         ]
+
+    def new_reduction_ids(self, ids: Collection[str]) -> set[str]:
+        """Which of these promotion ids are not stored yet."""
+        pr = t.price_reductions
+        known: set[str] = set()
+        for chunk in _chunks(sorted(set(ids))):
+            known.update(
+                self._conn.execute(
+                    select(pr.c.promotion_id).where(pr.c.promotion_id.in_(chunk))
+                ).scalars()
+            )
+        return set(ids) - known
 
     def count(self) -> int:
         return int(self._conn.execute(select(func.count()).select_from(t.products)).scalar_one())
@@ -181,26 +213,12 @@ class SqlCatalog:
                 ],
             )
 
-    def add_products(
-        self, products: Sequence[Product], effective_from: datetime, source: str
-    ) -> None:
-        """Add new products, their codes and their first prices."""
+    def add_products(self, products: Sequence[Product], added_at: datetime, source: str) -> None:
+        """Add new products and their codes (their prices are added as price changes)."""
         if not products:
             return
-        self._conn.execute(
-            insert(t.products), [product_row(p, effective_from, source) for p in products]
-        )
+        self._conn.execute(insert(t.products), [product_row(p, added_at, source) for p in products])
         self.add_codes([(code, p.gtin) for p in products for code in (p.gtin, *p.alternate_gtins)])
-        self.add_prices(
-            [
-                PriceChange(
-                    gtin=p.gtin, price=p.price, effective_from=effective_from, source=source
-                )
-                for p in products
-                if p.price is not None
-            ],
-            recorded_at=effective_from,
-        )
 
     def update_products(
         self, products: Sequence[Product], updated_at: datetime, source: str
@@ -232,6 +250,7 @@ class SqlCatalog:
                         "effective_from": c.effective_from,
                         "recorded_at": recorded_at,
                         "source": c.source,
+                        "store": c.store,
                     }
                     for c in changes
                 ],
@@ -250,6 +269,7 @@ class SqlCatalog:
                         "starts_at": r.starts_at,
                         "ends_at": r.ends_at,
                         "label": r.label,
+                        "store": r.store,
                     }
                     for r in reductions
                 ],

@@ -136,7 +136,8 @@ prices = Table(
     Column("effective_from", UtcDateTime(), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
     Column("source", String(200), nullable=False),
-    Index("ix_prices_gtin_effective", "gtin", "effective_from"),
+    Column("store", String(40), nullable=False, server_default=""),  # "": every store
+    Index("ix_prices_gtin_store_effective", "gtin", "store", "effective_from"),
 )
 
 price_reductions = Table(
@@ -149,6 +150,7 @@ price_reductions = Table(
     Column("starts_at", UtcDateTime(), nullable=False),
     Column("ends_at", UtcDateTime(), nullable=False),
     Column("label", String(200), nullable=False),
+    Column("store", String(40), nullable=False, server_default=""),  # "": every store
 )
 
 devices = Table(

@@ -26,9 +26,10 @@ class SqlUnitOfWork:
     staff: SqlStaff
     receipts: SqlReceipts
 
-    def __init__(self, engine: Engine, *, write: bool) -> None:
+    def __init__(self, engine: Engine, *, write: bool, store: str = "") -> None:
         self._engine = engine
         self._write = write
+        self._store = store
         self._conn: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -39,7 +40,7 @@ class SqlUnitOfWork:
         self._conn = conn
         self.events = SqlEventStore(conn)
         self.carts = SqlCartSummaries(conn)
-        self.catalog = SqlCatalog(conn)
+        self.catalog = SqlCatalog(conn, self._store)
         self.devices = SqlDevices(conn)
         self.staff = SqlStaff(conn)
         self.receipts = SqlReceipts(conn)
@@ -65,8 +66,9 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, store: str = "") -> None:
         self.engine = engine
+        self.store = store
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write=write)
+        return SqlUnitOfWork(self.engine, write=write, store=self.store)

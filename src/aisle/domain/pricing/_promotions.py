@@ -31,6 +31,7 @@ class PriceReduction:
     starts_at: datetime
     ends_at: datetime
     label: str = ""
+    store: str = ""  # "" for every store of the chain
 
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:
