@@ -6,16 +6,16 @@ from pathlib import Path
 import pytest
 
 from aisle.bootstrap import Services
-from tests.support.store import TestClock, demo_store, make_settings
+from tests.support.store import ManualClock, demo_store, make_settings
 
 
 @pytest.fixture
-def clock() -> TestClock:
-    return TestClock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture
-def store(database_url: str, tmp_path: Path, clock: TestClock) -> Iterator[Services]:
+def store(database_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[Services]:
     services = demo_store(make_settings(database_url, tmp_path), clock)
     yield services
     services.close()

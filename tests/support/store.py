@@ -19,7 +19,7 @@ START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 @dataclass
-class TestClock:
+class ManualClock:
     now: datetime = START
     step: timedelta = field(default=timedelta(seconds=1))
 
@@ -37,8 +37,8 @@ def make_settings(database_url: str, data_dir: Path, **extra: object) -> Setting
     )
 
 
-def demo_store(settings: Settings, clock: TestClock | None = None) -> Services:
-    services = bootstrap(settings, clock=clock or TestClock())
+def demo_store(settings: Settings, clock: ManualClock | None = None) -> Services:
+    services = bootstrap(settings, clock=clock or ManualClock())
     upgrade(services.engine)
     services.catalog.load(
         tax_classes=DEMO_TAX_CLASSES,

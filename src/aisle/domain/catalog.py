@@ -93,10 +93,8 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "kg": ("g", Decimal(1000)),
     "mg": ("g", Decimal("0.001")),
     "oz": ("g", Decimal("28.349523125")),
-    "onz": ("g", Decimal("28.349523125")),
     "lb": ("g", Decimal("453.59237")),
     "lbs": ("g", Decimal("453.59237")),
-    "lbr": ("g", Decimal("453.59237")),
     "ml": ("ml", Decimal(1)),
     "cl": ("ml", Decimal(10)),
     "dl": ("ml", Decimal(100)),
@@ -104,6 +102,24 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "lt": ("ml", Decimal(1000)),
     "fl oz": ("ml", Decimal("29.5735295625")),
     "floz": ("ml", Decimal("29.5735295625")),
+    "pt": ("ml", Decimal("473.176473")),  # US liquid pint
+    "quart": ("ml", Decimal("946.352946")),
+    "qt": ("ml", Decimal("946.352946")),
+    "gal": ("ml", Decimal("3785.411784")),
+    "gallon": ("ml", Decimal("3785.411784")),
+    # UN/ECE Recommendation 20 codes, as GS1 and USDA data write units
+    "grm": ("g", Decimal(1)),
+    "kgm": ("g", Decimal(1000)),
+    "onz": ("g", Decimal("28.349523125")),
+    "lbr": ("g", Decimal("453.59237")),
+    "mlt": ("ml", Decimal(1)),
+    "ltr": ("ml", Decimal(1000)),
+    "oza": ("ml", Decimal("29.5735295625")),  # US fluid ounce
+    "ea": ("pcs", Decimal(1)),
+    "h87": ("pcs", Decimal(1)),
+    "1n": ("pcs", Decimal(1)),
+    "grams": ("g", Decimal(1)),
+    "pieces": ("pcs", Decimal(1)),
     "pcs": ("pcs", Decimal(1)),
     "pc": ("pcs", Decimal(1)),
     "ko": ("pcs", Decimal(1)),  # Croatian "komad"
@@ -111,8 +127,9 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "ct": ("pcs", Decimal(1)),
     "count": ("pcs", Decimal(1)),
 }
+_MULTIPACK = re.compile(r"^\s*(?P<count>[0-9]+)\s*[x×]\s*(?P<each>.+)$")
 _QUANTITY = re.compile(
-    r"^\s*(?P<amount>[0-9]+(?:[.,][0-9]+)?)\s*(?P<unit>[a-zA-Z][a-zA-Z .]*?)\s*$"
+    r"^\s*(?P<amount>[0-9]+(?:[.,][0-9]+)?)\s*(?P<unit>[a-zA-Z1][a-zA-Z0-9 .]*?)\s*$"
 )
 
 
@@ -128,6 +145,12 @@ def parse_net_content(text: str) -> NetContent:
     NetContent(amount=1500, unit='ml')
     >>> parse_net_content("32 ONZ")
     NetContent(amount=907, unit='g')
+    >>> parse_net_content("8.5 oz (240 g)")
+    NetContent(amount=240, unit='g')
+    >>> parse_net_content("46 OZA")
+    NetContent(amount=1360, unit='ml')
+    >>> parse_net_content("6 x 330 ml")
+    NetContent(amount=1980, unit='ml')
     >>> parse_net_content("12 fl oz/355 mL")
     NetContent(amount=355, unit='ml')
     >>> parse_net_content("100.00 m")
@@ -135,15 +158,29 @@ def parse_net_content(text: str) -> NetContent:
     ...
     ValueError: unknown unit 'm' in '100.00 m': expected g, kg, ml, l, oz, lb, fl oz or pieces
     """
-    parts = [part for part in text.split("/") if part.strip()]
+    # "8.5 oz (240 g)", "225 g ℮, 10 cookies": alternatives and the ℮ mark of estimated quantity
+    cleaned = re.sub(r"\s*℮|\s+e\b", "", text)
+    parts = [part for part in re.split(r"[/();]|,\s", cleaned) if part.strip()]
     if not parts:
         raise ValueError(f"no quantity in {text!r}: expected something like '500 g' or '1 l'")
-    parsed = [_parse_one(part, text) for part in parts]
+    parsed: list[tuple[NetContent, str]] = []
+    problems: list[ValueError] = []
+    for part in parts:
+        try:
+            parsed.append(_parse_one(part, text))
+        except ValueError as problem:
+            problems.append(problem)
+    if not parsed:
+        raise problems[0]
     metric = [p for p, unit in parsed if unit in ("g", "kg", "ml", "l", "cl", "dl")]
     return (metric or [p for p, _ in parsed])[0]
 
 
 def _parse_one(part: str, whole: str) -> tuple[NetContent, str]:
+    multipack = _MULTIPACK.match(part)
+    count = 1
+    if multipack is not None:
+        count, part = int(multipack["count"]), multipack["each"]
     match = _QUANTITY.match(part)
     if match is None:
         raise ValueError(f"{whole!r} is not a quantity: expected something like '500 g' or '1 l'")
@@ -154,7 +191,7 @@ def _parse_one(part: str, whole: str) -> tuple[NetContent, str]:
             "expected g, kg, ml, l, oz, lb, fl oz or pieces"
         )
     unit, factor = _UNITS[unit_text]
-    exact = Decimal(match["amount"].replace(",", ".")) * factor
+    exact = Decimal(match["amount"].replace(",", ".")) * factor * count
     amount = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if amount <= 0:
         raise ValueError(f"{whole!r} is less than one {unit}")
