@@ -127,7 +127,7 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "ct": ("pcs", Decimal(1)),
     "count": ("pcs", Decimal(1)),
 }
-_MULTIPACK = re.compile(r"^\s*(?P<count>[0-9]+)\s*[x×]\s*(?P<each>.+)$")
+_MULTIPACK = re.compile(r"^\s*(?P<count>[0-9]+)\s*[x\u00d7]\s*(?P<each>.+)$")
 _QUANTITY = re.compile(
     r"^\s*(?P<amount>[0-9]+(?:[.,][0-9]+)?)\s*(?P<unit>[a-zA-Z1][a-zA-Z0-9 .]*?)\s*$"
 )
@@ -158,8 +158,8 @@ def parse_net_content(text: str) -> NetContent:
     ...
     ValueError: unknown unit 'm' in '100.00 m': expected g, kg, ml, l, oz, lb, fl oz or pieces
     """
-    # "8.5 oz (240 g)", "225 g ℮, 10 cookies": alternatives and the ℮ mark of estimated quantity
-    cleaned = re.sub(r"\s*℮|\s+e\b", "", text)
+    # "8.5 oz (240 g)", "225 g e, 10 cookies": alternatives, and the e-mark of estimated quantity
+    cleaned = re.sub(r"\s*\u212e|\s+e\b", "", text)
     parts = [part for part in re.split(r"[/();]|,\s", cleaned) if part.strip()]
     if not parts:
         raise ValueError(f"no quantity in {text!r}: expected something like '500 g' or '1 l'")
