@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -11,6 +12,7 @@ from aisle.adapters.db.engine import is_sqlite, make_engine
 from aisle.adapters.db.uow import SqlUnitOfWorkFactory
 from aisle.adapters.passwords import Argon2Hasher
 from aisle.adapters.payments import DemoPaymentProvider
+from aisle.domain.barcodes import rules_preset
 from aisle.domain.pricing import PricingPolicy
 from aisle.services.access import AccessService, TokenSigner
 from aisle.services.carts import CartService
@@ -55,6 +57,8 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
             clock=clock,
             payments={"demo": DemoPaymentProvider()},
             store_name=settings.store_name,
+            rules=rules_preset(settings.barcode_rules),
+            timezone=ZoneInfo(settings.timezone),
         ),
         catalog=CatalogService(uow=uow, clock=clock),
         imports=ImportService(uow=uow, clock=clock),

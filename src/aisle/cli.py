@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import secrets
 import sys
@@ -143,6 +144,10 @@ def _run(settings: Settings, services: Services) -> None:
     from aisle.api.app import create_app
 
     application = create_app(settings, services)
+    # Everything built so far lives as long as the server: keep the collector from walking it
+    # again and again (full collections over it paused the server ~100 ms twice a minute).
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
         application, host=settings.host, port=settings.port, log_level="warning", access_log=False
     )

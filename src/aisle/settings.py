@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from aisle.domain.barcodes import PRESETS
 from aisle.domain.money import CURRENCY_EXPONENTS
 from aisle.domain.pricing import TaxMode
 
@@ -36,6 +38,11 @@ class Settings(BaseSettings):
     store_name: str = "Aisle Demo Market"
     #: Which store of a chain this server is: its own price list wins over the chain's.
     store_id: str = ""
+    #: How this store's weighed and priced labels are laid out: a preset of
+    #: ``aisle.domain.barcodes.PRESETS`` (default, us, us-price-check, in-store, hr, de, se ...).
+    barcode_rules: str = "default"
+    #: The store's time zone: "today" for use-by dates on 2D codes.
+    timezone: str = "UTC"
     currency: str = "EUR"
     tax_mode: TaxMode = TaxMode.INCLUSIVE
     #: The address phones use to open receipt links (QR codes); default: the request's own.
@@ -50,6 +57,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"AISLE_CURRENCY={self.currency!r}: expected one of {sorted(CURRENCY_EXPONENTS)}"
             )
+        if self.barcode_rules not in PRESETS:
+            raise ValueError(
+                f"AISLE_BARCODE_RULES={self.barcode_rules!r}: expected one of {sorted(PRESETS)}"
+            )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"AISLE_TIMEZONE={self.timezone!r} is not a known time zone") from None
         secret = self.secret_key.get_secret_value() if self.secret_key else ""
         if not self.demo and (
             len(secret) < MIN_SECRET_LENGTH or secret.strip().lower() in _KNOWN_WEAK

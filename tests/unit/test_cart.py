@@ -111,7 +111,7 @@ def test_a_quantity_outside_1_to_99_is_refused(quantity: int, message: str) -> N
 def test_changing_the_quantity_of_a_weighed_line_is_refused() -> None:
     state = open_cart()
     scan(state, BANANAS, weight_g=500)
-    with pytest.raises(InvalidQuantity, match="priced by weight"):
+    with pytest.raises(InvalidQuantity, match="priced by its weight"):
         state.set_quantity("l1", 2)
 
 

@@ -26,14 +26,14 @@ class ApiError(Exception):
         self.headers = headers
 
 
-_STATUS: list[tuple[type[DomainError], int]] = [
-    (CartNotFound, 404),
-    (ReceiptNotFound, 404),
-    (UnknownLine, 404),
-    (CartClosed, 409),
-    (PaymentDeclined, 402),
-    (InvalidCredentials, 401),
-]
+_STATUS: dict[str, int] = {
+    CartNotFound.code: 404,
+    ReceiptNotFound.code: 404,
+    UnknownLine.code: 404,
+    CartClosed.code: 409,
+    PaymentDeclined.code: 402,
+    InvalidCredentials.code: 401,
+}
 
 
 def error_response(
@@ -58,7 +58,7 @@ def _describe(errors: list[Any]) -> tuple[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, error: DomainError) -> JSONResponse:
-        status = next((s for cls, s in _STATUS if isinstance(error, cls)), 422)
+        status = _STATUS.get(error.code, 422)
         return error_response(status, error.code, error.message)
 
     @app.exception_handler(ApiError)

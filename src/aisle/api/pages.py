@@ -49,6 +49,7 @@ async def staff_page(request: Request, services: ServicesDep) -> Response:
             "item_count": c.item_count,
             "total": str(c.total),
             "currency": c.total.currency,
+            "alert_count": c.alert_count,
         }
         for c in carts
     ]

@@ -79,6 +79,12 @@ class CartLineOut(BaseModel):
     net: MoneyText = Field(description="What the line costs after promotions")
     adjustments: list[AdjustmentOut]
     age_restricted: bool
+    label_price: MoneyText | None = Field(
+        default=None, description="A price printed on the item's own label, which wins"
+    )
+    warnings: list[str] = Field(
+        default_factory=list, description="For the shopper and staff, such as a passed use-by date"
+    )
 
 
 class CartStateOut(BaseModel):
@@ -94,6 +100,7 @@ class CartStateOut(BaseModel):
     total: MoneyText
     tax_mode: Literal["inclusive", "exclusive"]
     age_check_required: bool
+    alerts: list[str] = Field(default_factory=list, description="Every line's warnings")
     receipt_id: str | None
     receipt_url: str | None
     updated_at: datetime
@@ -140,6 +147,7 @@ class CartSummaryOut(BaseModel):
     item_count: int
     total: MoneyText
     currency: str
+    alert_count: int
 
 
 class CartListOut(BaseModel):

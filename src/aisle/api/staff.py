@@ -42,6 +42,7 @@ def summary_out(summary: CartSummary) -> CartSummaryOut:
         item_count=summary.item_count,
         total=str(summary.total),
         currency=summary.total.currency,
+        alert_count=summary.alert_count,
     )
 
 

@@ -46,6 +46,8 @@ def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut
                     for a in priced.adjustments
                 ],
                 age_restricted=line.age_restricted,
+                label_price=str(line.label_price) if line.label_price is not None else None,
+                warnings=list(line.warnings),
             )
         )
     return CartStateOut(
@@ -61,6 +63,7 @@ def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut
         total=str(pricing.total),
         tax_mode=services.settings.tax_mode.value,
         age_check_required=state.age_check_required,
+        alerts=[warning for line in state.lines.values() for warning in line.warnings],
         receipt_id=state.receipt_id,
         receipt_url=receipt_url(base, services, state.receipt_id) if state.receipt_id else None,
         updated_at=view.updated_at,

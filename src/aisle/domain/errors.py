@@ -8,11 +8,15 @@ from __future__ import annotations
 
 __all__ = [
     "CartClosed",
+    "CouponNotAccepted",
     "DomainError",
+    "DuplicateItem",
     "InvalidQuantity",
     "MisreadBarcode",
     "NotABarcode",
     "NotPriced",
+    "RecalledItem",
+    "Refused",
     "UnknownLine",
     "UnknownProduct",
     "WeightRequired",
@@ -27,6 +31,26 @@ class DomainError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class Refused(DomainError):
+    """A refusal given before, given again with its original code and words."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class DuplicateItem(DomainError):
+    code = "duplicate_item"
+
+
+class RecalledItem(DomainError):
+    code = "recalled_item"
+
+
+class CouponNotAccepted(DomainError):
+    code = "coupon_not_accepted"
 
 
 class NotABarcode(DomainError):

@@ -13,19 +13,39 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from aisle.domain.barcodes import Gtin, parse_scan
+from aisle.domain.barcodes import (
+    DEFAULT_RULES,
+    Coupon,
+    Gs1Data,
+    Gtin,
+    Plu,
+    ScanRules,
+    VariableMeasure,
+    check_dates,
+    check_recall,
+    parse_scan,
+)
 from aisle.domain.cart import (
     CartEvent,
     CartOpened,
     CartState,
     CheckOut,
+    Label,
     RemoveLine,
     ScanItem,
     SetQuantity,
 )
 from aisle.domain.catalog import Product
-from aisle.domain.errors import UnknownProduct
+from aisle.domain.errors import (
+    CouponNotAccepted,
+    DomainError,
+    RecalledItem,
+    Refused,
+    UnknownProduct,
+)
+from aisle.domain.money import Money
 from aisle.domain.pricing import PriceReductions, PricingPolicy, PricingResult, price_lines
 from aisle.domain.receipts import Payment, build_receipt_document
 from aisle.services.errors import CartNotFound, PaymentDeclined
@@ -42,6 +62,7 @@ from aisle.services.ports import (
 __all__ = ["CartService", "CartView"]
 
 _ATTEMPTS = 8
+_UTC = ZoneInfo("UTC")
 #: The opening event is the server's own; "~" is outside the event ids a device may send.
 OPEN_EVENT_ID = "~open"
 
@@ -68,8 +89,12 @@ class CartService:
         clock: Clock,
         payments: Mapping[str, PaymentProvider],
         store_name: str,
+        rules: ScanRules = DEFAULT_RULES,
+        timezone: ZoneInfo = _UTC,
         ids: Callable[[], str] = new_id,
     ) -> None:
+        self._rules = rules
+        self._timezone = timezone
         self._uow = uow
         self._policy = policy
         self._clock = clock
@@ -94,11 +119,26 @@ class CartService:
         return view
 
     def handle(self, cart_id: str, command: ScanItem | RemoveLine | SetQuantity) -> CartView:
+        """Apply one event. A refusal is remembered, so the same event id is refused again
+        with the same words (it never becomes a different answer later)."""
         for _ in range(_ATTEMPTS):
             try:
                 return self._handle_once(cart_id, command)
             except ConcurrentAppend:
                 continue
+            except (CartNotFound, Refused):
+                raise
+            except DomainError as refusal:
+                with self._uow(write=True) as uow:
+                    uow.events.refuse(
+                        cart_id,
+                        event_id=command.event_id,
+                        code=refusal.code,
+                        message=refusal.message,
+                        recorded_at=self._clock(),
+                    )
+                    uow.commit()
+                raise
         raise ConcurrentAppend(f"cart {cart_id} is too busy: try again")
 
     def check_out(self, cart_id: str, command: CheckOut) -> str:
@@ -132,17 +172,21 @@ class CartService:
             answered = uow.events.version_of(cart_id, command.event_id)
             if answered is not None:
                 return self._load_view(uow, cart_id, up_to_version=answered)
+            refused = uow.events.refusal_of(cart_id, command.event_id)
+            if refused is not None:
+                raise Refused(*refused)
             state, _ = self._load_state(uow, cart_id)
             now = self._clock()
             event: CartEvent
             match command:
                 case ScanItem():
-                    product = self._find_product(uow, command.code, now)
+                    product, label = self._find_product(uow, command.code, now)
                     event = state.scan(
                         product,
                         tax_rate=uow.catalog.tax_rate(product.tax_class),
                         code=command.code,
                         weight_g=command.weight_g,
+                        label=label,
                     )
                 case RemoveLine():
                     event = state.remove(command.line_id)
@@ -208,17 +252,50 @@ class CartService:
         )
         state.apply(event)
 
-    def _find_product(self, uow: UnitOfWork, raw: str, at: datetime) -> Product:
-        code = parse_scan(raw)
-        if isinstance(code, Gtin):
-            product = uow.catalog.by_gtin(code.gtin14, at)
-            shown = code.display
-        else:
-            product = uow.catalog.by_plu(code.code, at)
-            shown = code.code
+    def _find_product(self, uow: UnitOfWork, raw: str, at: datetime) -> tuple[Product, Label]:
+        """The product a scan names, and what its code says about this very item."""
+        code = parse_scan(raw, self._rules)
+        label = Label()
+        match code:
+            case Gtin():
+                product = uow.catalog.by_gtin(code.gtin14, at)
+                shown = code.display
+            case Plu():
+                product = uow.catalog.by_plu(code.code, at)
+                shown = code.code
+            case VariableMeasure():
+                product = uow.catalog.by_gtin(code.item_gtin14, at)
+                shown = code.raw
+                # a zero value is the bare item key (a shelf label): weigh or price it as usual
+                label = Label(
+                    weight_g=code.weight_g or None,
+                    price=self._money(code.price_minor or None),
+                    count=code.count or None,
+                )
+            case Gs1Data():
+                product = uow.catalog.by_gtin(code.gtin14, at)
+                shown = Gtin(gtin14=code.gtin14).display
+                recalled = check_recall(code, uow.catalog.recalled_lots(code.gtin14))
+                if recalled is not None:
+                    raise RecalledItem(recalled)
+                today = at.astimezone(self._timezone).date()
+                label = Label(
+                    weight_g=code.net_weight_g,
+                    price=self._money(code.price_minor),
+                    serial=code.serial,
+                    warnings=tuple(w.message for w in check_dates(code, today)),
+                )
+            case Coupon():
+                raise CouponNotAccepted(
+                    "Coupons can't be redeemed on the cart yet: an associate will apply it "
+                    "when you leave"
+                )
         if product is None:
             raise UnknownProduct(f"We couldn't find {shown} — ask an associate")
-        return product
+        return product, label
+
+    def _money(self, minor: int | None) -> Money | None:
+        return Money(minor=minor, currency=self._policy.currency) if minor is not None else None
 
     def _load_state(
         self, uow: UnitOfWork, cart_id: str, up_to_version: int | None = None
@@ -252,5 +329,6 @@ class CartService:
                 updated_at=view.updated_at,
                 item_count=view.state.item_count,
                 total=view.pricing.total,
+                alert_count=sum(len(line.warnings) for line in view.state.lines.values()),
             )
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol
 
+from aisle.domain.barcodes import RecalledLot
 from aisle.domain.cart import CartEvent
 from aisle.domain.catalog import PriceChange, Product, TaxClass
 from aisle.domain.money import Money
@@ -38,6 +39,14 @@ class EventStore(Protocol):
 
     def version_of(self, cart_id: str, event_id: str) -> int | None: ...
 
+    def refusal_of(self, cart_id: str, event_id: str) -> tuple[str, str] | None:
+        """The (code, message) an event id was refused with, if it was."""
+        ...
+
+    def refuse(
+        self, cart_id: str, *, event_id: str, code: str, message: str, recorded_at: datetime
+    ) -> None: ...
+
     def append(
         self, cart_id: str, *, version: int, event_id: str, event: CartEvent, recorded_at: datetime
     ) -> None: ...
@@ -53,6 +62,7 @@ class CartSummary:
     updated_at: datetime
     item_count: int
     total: Money
+    alert_count: int = 0
 
 
 class CartSummaries(Protocol):
@@ -91,6 +101,10 @@ class Catalog(Protocol):
     ) -> Sequence[PriceReduction]: ...
 
     def new_reduction_ids(self, ids: Collection[str]) -> set[str]: ...
+
+    def recalled_lots(self, gtin14: str) -> list[RecalledLot]: ...
+
+    def add_recall(self, lot: RecalledLot, reason: str, recorded_at: datetime) -> None: ...
 
     def count(self) -> int: ...
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from aisle.adapters.db import tables as t
+from aisle.domain.barcodes import RecalledLot
 from aisle.domain.catalog import NetContent, PriceChange, Product, SoldBy, TaxClass
 from aisle.domain.money import Money
 from aisle.domain.pricing import PriceReduction
@@ -180,6 +181,17 @@ class SqlCatalog:
                 ).scalars()
             )
         return set(ids) - known
+
+    def recalled_lots(self, gtin14: str) -> list[RecalledLot]:
+        query = select(t.recalls.c.batch).where(t.recalls.c.gtin == gtin14)
+        return [RecalledLot(gtin14=gtin14, batch=b) for b in self._conn.execute(query).scalars()]
+
+    def add_recall(self, lot: RecalledLot, reason: str, recorded_at: datetime) -> None:
+        self._conn.execute(
+            insert(t.recalls).values(
+                gtin=lot.gtin14, batch=lot.batch, reason=reason, recorded_at=recorded_at
+            )
+        )
 
     def count(self) -> int:
         return int(self._conn.execute(select(func.count()).select_from(t.products)).scalar_one())

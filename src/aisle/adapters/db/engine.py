@@ -8,12 +8,14 @@ start with ``BEGIN IMMEDIATE``: they take the write lock up front and queue behi
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
-__all__ = ["is_sqlite", "make_engine", "normalise_url"]
+__all__ = ["FairLock", "is_sqlite", "make_engine", "normalise_url"]
 
 WRITE = {"aisle_write": True}
 
@@ -55,3 +57,34 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+class FairLock:
+    """A lock that serves waiters first come, first served.
+
+    SQLite's own busy handler sleeps in growing steps (1, 2, 5 ... 100 ms) and lets newcomers
+    overtake sleepers, so under load a write could wait seconds while the lock sat free. Writers
+    of one server process queue here instead; ``busy_timeout`` remains for other processes.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self) -> None:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return
+            gate = threading.Lock()
+            gate.acquire()
+            self._waiters.append(gate)
+        gate.acquire()  # the holder releases it to hand the lock over
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False

@@ -69,6 +69,28 @@ class SqlEventStore:
                 raise DuplicateEvent(event_id) from error
             raise ConcurrentAppend(cart_id) from error
 
+    def refusal_of(self, cart_id: str, event_id: str) -> tuple[str, str] | None:
+        r = t.refused_events
+        query = select(r.c.code, r.c.message).where(
+            r.c.cart_id == cart_id, r.c.event_id == event_id
+        )
+        row = self._conn.execute(query).first()
+        return (row.code, row.message) if row else None
+
+    def refuse(
+        self, cart_id: str, *, event_id: str, code: str, message: str, recorded_at: datetime
+    ) -> None:
+        if self.refusal_of(cart_id, event_id) is None:
+            self._conn.execute(
+                insert(t.refused_events).values(
+                    cart_id=cart_id,
+                    event_id=event_id,
+                    code=code,
+                    message=message,
+                    recorded_at=recorded_at,
+                )
+            )
+
     def cart_ids(self) -> list[str]:
         query = select(t.cart_events.c.cart_id).where(t.cart_events.c.version == 1)
         return list(self._conn.execute(query).scalars())
@@ -95,6 +117,7 @@ class SqlCartSummaries:
             "item_count": summary.item_count,
             "total_minor": summary.total.minor,
             "currency": summary.total.currency,
+            "alert_count": summary.alert_count,
         }
         result = self._conn.execute(
             update(t.carts).where(t.carts.c.cart_id == summary.cart_id).values(**changed)
@@ -124,6 +147,7 @@ class SqlCartSummaries:
                 updated_at=row.updated_at,
                 item_count=row.item_count,
                 total=Money(minor=row.total_minor, currency=row.currency),
+                alert_count=row.alert_count,
             )
             for row in self._conn.execute(query)
         ]

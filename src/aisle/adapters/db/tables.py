@@ -67,6 +67,17 @@ cart_events = Table(
     UniqueConstraint("cart_id", "event_id", name="uq_cart_events_cart_event_id"),
 )
 
+# Events a cart sent that were refused: not in any stream, kept so a resend gets the same answer.
+refused_events = Table(
+    "refused_events",
+    metadata,
+    Column("cart_id", String(64), primary_key=True),
+    Column("event_id", String(100), primary_key=True),
+    Column("code", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
 # A projection of the streams, for the staff page.
 carts = Table(
     "carts",
@@ -80,7 +91,18 @@ carts = Table(
     Column("item_count", Integer, nullable=False),
     Column("total_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
+    Column("alert_count", Integer, nullable=False, server_default="0"),
     Index("ix_carts_status_updated", "status", "updated_at"),
+)
+
+# Batches or lots of a product that must not be sold.
+recalls = Table(
+    "recalls",
+    metadata,
+    Column("gtin", String(14), primary_key=True),
+    Column("batch", String(40), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 tax_classes = Table(

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from aisle.adapters.db.catalog import SqlCatalog
+from aisle.adapters.db.engine import FairLock
 from aisle.adapters.db.repositories import (
     SqlCartSummaries,
     SqlDevices,
@@ -26,13 +27,26 @@ class SqlUnitOfWork:
     staff: SqlStaff
     receipts: SqlReceipts
 
-    def __init__(self, engine: Engine, *, write: bool, store: str = "") -> None:
+    def __init__(
+        self, engine: Engine, *, write: bool, store: str = "", write_lock: FairLock | None = None
+    ) -> None:
         self._engine = engine
         self._write = write
         self._store = store
+        self._write_lock = write_lock if write else None
         self._conn: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
+        if self._write_lock is not None:
+            self._write_lock.acquire()
+        try:
+            return self._open()
+        except BaseException:
+            if self._write_lock is not None:
+                self._write_lock.release()
+            raise
+
+    def _open(self) -> SqlUnitOfWork:
         conn = self._engine.connect()
         if self._write:
             conn = conn.execution_options(aisle_write=True)
@@ -63,12 +77,18 @@ class SqlUnitOfWork:
         finally:
             self._conn.close()
             self._conn = None
+            if self._write_lock is not None:
+                self._write_lock.release()
 
 
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine, store: str = "") -> None:
         self.engine = engine
         self.store = store
+        # SQLite has one writer at a time: queue this process's writers fairly in front of it.
+        self._write_lock = FairLock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write=write, store=self.store)
+        return SqlUnitOfWork(
+            self.engine, write=write, store=self.store, write_lock=self._write_lock
+        )

@@ -16,7 +16,7 @@ from aisle.domain.cart.events import (
     event_from_payload,
     event_to_payload,
 )
-from aisle.domain.cart.state import MAX_QUANTITY, CartLine, CartState, CartStatus
+from aisle.domain.cart.state import MAX_QUANTITY, CartLine, CartState, CartStatus, Label
 
 __all__ = [
     "MAX_QUANTITY",
@@ -28,6 +28,7 @@ __all__ = [
     "CartStatus",
     "CheckOut",
     "ItemScanned",
+    "Label",
     "LineRemoved",
     "QuantityChanged",
     "RemoveLine",

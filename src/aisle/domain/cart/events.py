@@ -24,8 +24,11 @@ class CartOpened:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemScanned:
+    """Version 2 added what a printed label says (``quantity``, ``label_price_minor``,
+    ``serial``, ``warnings``); a version 1 payload reads as one item with no label."""
+
     TYPE: ClassVar[str] = "cart.item_scanned"
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2
     line_id: str  # an existing line when the same product is scanned again
     code: str  # what the scanner sent, for the audit trail
     gtin: str
@@ -36,6 +39,10 @@ class ItemScanned:
     sold_by: SoldBy
     weight_g: int | None
     age_restricted: bool
+    quantity: int = 1  # how many this scan adds (a count label may say 6)
+    label_price_minor: int | None = None  # the price printed on the item's label, which wins
+    serial: str | None = None  # one physical item (GS1 AI 21)
+    warnings: tuple[str, ...] = ()  # for the shopper and the staff, such as a passed use-by date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +85,15 @@ def event_to_payload(event: CartEvent) -> dict[str, Any]:
             payload[key] = str(value)
         elif isinstance(value, SoldBy):
             payload[key] = value.value
+        elif isinstance(value, tuple):
+            payload[key] = list(value)
+    return payload
+
+
+def _upcast(type_name: str, version: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """Older versions of an event, read as the current one."""
+    if type_name == ItemScanned.TYPE and version == 1:
+        return {**payload, "quantity": 1, "label_price_minor": None, "serial": None, "warnings": []}
     return payload
 
 
@@ -86,8 +102,9 @@ def event_from_payload(type_name: str, version: int, payload: dict[str, Any]) ->
         cls = _TYPES[type_name]
     except KeyError:
         raise ValueError(f"Unknown cart event type {type_name!r}") from None
-    if version != cls.VERSION:
-        raise ValueError(f"{type_name} version {version}: this code reads version {cls.VERSION}")
+    if not 1 <= version <= cls.VERSION:
+        raise ValueError(f"{type_name} version {version}: this code reads up to {cls.VERSION}")
+    payload = _upcast(type_name, version, payload)
     values: dict[str, Any] = {}
     for f in fields(cls):
         value = payload[f.name]
@@ -95,5 +112,7 @@ def event_from_payload(type_name: str, version: int, payload: dict[str, Any]) ->
             value = Decimal(value)
         elif f.name == "sold_by":
             value = SoldBy(value)
+        elif f.name == "warnings":
+            value = tuple(value)
         values[f.name] = value
     return cls(**values)

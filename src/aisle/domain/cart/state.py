@@ -23,6 +23,7 @@ from aisle.domain.cart.events import (
 from aisle.domain.catalog import Product, SoldBy
 from aisle.domain.errors import (
     CartClosed,
+    DuplicateItem,
     InvalidQuantity,
     NotPriced,
     UnknownLine,
@@ -41,6 +42,17 @@ class CartStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Label:
+    """What a scanned code says about the very item in hand, beyond which product it is."""
+
+    weight_g: int | None = None  # printed net weight: prices an item sold by weight
+    price: Money | None = None  # printed price: the item costs this, whatever the catalog says
+    count: int | None = None  # how many the label stands for
+    serial: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CartLine:
     line_id: str
     gtin: str
@@ -52,6 +64,9 @@ class CartLine:
     quantity: int
     weight_g: int | None
     age_restricted: bool
+    label_price: Money | None = None
+    serials: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, kw_only=True)
@@ -82,8 +97,14 @@ class CartState:
                 self.currency = event.currency
             case ItemScanned():
                 existing = self.lines.get(event.line_id)
+                serials = (event.serial,) if event.serial else ()
                 if existing is not None:
-                    self.lines[event.line_id] = replace(existing, quantity=existing.quantity + 1)
+                    self.lines[event.line_id] = replace(
+                        existing,
+                        quantity=existing.quantity + event.quantity,
+                        serials=existing.serials + serials,
+                        warnings=existing.warnings + event.warnings,
+                    )
                 else:
                     self.lines_created += 1
                     self.lines[event.line_id] = CartLine(
@@ -94,9 +115,16 @@ class CartState:
                         unit_price=Money(minor=event.unit_price_minor, currency=self.currency),
                         tax_rate=event.tax_rate,
                         sold_by=event.sold_by,
-                        quantity=1,
+                        quantity=event.quantity,
                         weight_g=event.weight_g,
                         age_restricted=event.age_restricted,
+                        label_price=(
+                            Money(minor=event.label_price_minor, currency=self.currency)
+                            if event.label_price_minor is not None
+                            else None
+                        ),
+                        serials=serials,
+                        warnings=event.warnings,
                     )
             case LineRemoved():
                 del self.lines[event.line_id]
@@ -111,14 +139,31 @@ class CartState:
     # -- decisions --------------------------------------------------------------------------
 
     def scan(
-        self, product: Product, *, tax_rate: Decimal, code: str, weight_g: int | None
+        self,
+        product: Product,
+        *,
+        tax_rate: Decimal,
+        code: str,
+        weight_g: int | None,
+        label: Label | None = None,
     ) -> ItemScanned:
+        """Add an item. ``weight_g`` is the cart scale's; a ``label`` printed on the item (a
+        weight, a price, a count) wins over the catalog and the scale for that item."""
         self._require_open()
+        label = label or Label()
         if product.price is None:
             raise NotPriced(f"{product.name} has no price yet — ask an associate")
         price = product.price
+        if label.serial and any(label.serial in line.serials for line in self.lines.values()):
+            raise DuplicateItem(
+                f"This {product.name} (serial {label.serial}) is already in your cart"
+            )
+        quantity = label.count or 1
         line_id: str | None = None
-        if product.sold_by is SoldBy.WEIGHT:
+        if label.price is not None:
+            weight_g = None  # the label's price is the whole price of this one item
+        elif product.sold_by is SoldBy.WEIGHT:
+            weight_g = label.weight_g if label.weight_g else weight_g
             if weight_g is None:
                 raise WeightRequired(
                     f"Put the {product.name.lower()} on the cart's scale to weigh them, "
@@ -132,14 +177,16 @@ class CartState:
         else:
             weight_g = None
             for line in self.lines.values():
-                if line.gtin == product.gtin and line.unit_price == price:
-                    if line.quantity >= MAX_QUANTITY:
+                if line.gtin == product.gtin and line.unit_price == price and not line.label_price:
+                    if line.quantity + quantity > MAX_QUANTITY:
                         raise InvalidQuantity(
                             f"You already have {line.quantity} of {product.name}: "
                             f"at most {MAX_QUANTITY} per line"
                         )
                     line_id = line.line_id
                     break
+        if quantity > MAX_QUANTITY:
+            raise InvalidQuantity(f"A label for {quantity} items: at most {MAX_QUANTITY} per line")
         return ItemScanned(
             line_id=line_id or f"l{self.lines_created + 1}",
             code=code,
@@ -151,6 +198,10 @@ class CartState:
             sold_by=product.sold_by,
             weight_g=weight_g,
             age_restricted=product.age_restricted,
+            quantity=quantity,
+            label_price_minor=label.price.minor if label.price is not None else None,
+            serial=label.serial,
+            warnings=label.warnings,
         )
 
     def remove(self, line_id: str) -> LineRemoved:
@@ -161,9 +212,10 @@ class CartState:
     def set_quantity(self, line_id: str, quantity: int) -> QuantityChanged:
         self._require_open()
         line = self._line(line_id)
-        if line.sold_by is SoldBy.WEIGHT:
+        if line.sold_by is SoldBy.WEIGHT or line.label_price is not None:
             raise InvalidQuantity(
-                f"{line.name} is priced by weight: remove the line and weigh it again"
+                f"{line.name} is priced by its weight or its label: "
+                "remove the line and scan each item"
             )
         if not 1 <= quantity <= MAX_QUANTITY:
             hint = " (to take it out, remove the line)" if quantity == 0 else ""
@@ -195,6 +247,7 @@ class CartState:
                 tax_rate=line.tax_rate,
                 sold_by=line.sold_by,
                 weight_g=line.weight_g,
+                label_price=line.label_price,
             )
             for line in self.lines.values()
         ]

@@ -41,6 +41,7 @@ class LineToPrice:
     tax_rate: Decimal  # percent
     sold_by: SoldBy = SoldBy.EACH
     weight_g: int | None = None
+    label_price: Money | None = None  # a price printed on the item: it is the line's price
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,6 +103,8 @@ class PromotionEngine(Protocol):
 
 def line_gross(line: LineToPrice) -> Money:
     """What a line costs before promotions."""
+    if line.label_price is not None:
+        return line.label_price * line.quantity
     if line.sold_by is SoldBy.WEIGHT:
         if line.weight_g is None:
             raise ValueError(f"Line {line.line_id} is sold by weight but has no weight")

@@ -57,6 +57,8 @@ class PriceReductions:
     ) -> Sequence[Adjustment]:
         found: list[Adjustment] = []
         for line in lines:
+            if line.label_price is not None:
+                continue  # a price on the item's own label (reduced to clear) is final
             active = [r for r in self._by_gtin.get(line.gtin, ()) if r.active_at(at)]
             if not active:
                 continue

@@ -68,6 +68,7 @@
   const itemsText = (count) => `${count} ${count === 1 ? "item" : "items"}`;
 
   function unitText(line, currency) {
+    if (line.label_price) return `Label price ${money(line.label_price, currency)}`;
     if (line.sold_by === "weight") {
       return `${kilograms(line.weight_g)} × ${money(line.unit_price, currency)}/kg`;
     }
@@ -385,10 +386,15 @@
         class: "line-adj",
         "data-testid": "line-adjustment",
         text: `${adjustment.description} ${saving(adjustment.amount, currency)}`,
+      })),
+      ...(line.warnings || []).map((warning) => el("div", {
+        class: "line-warning",
+        "data-testid": "line-warning",
+        text: `⚠ ${warning}`,
       })));
 
     let quantity;
-    if (line.sold_by === "weight") {
+    if (line.sold_by === "weight" || line.label_price) {
       quantity = el("div", { class: "qty-weight", "aria-hidden": "true" });
     } else {
       const pending = state.pendingQty.get(id);

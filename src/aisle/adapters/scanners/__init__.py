@@ -1,0 +1,1 @@
+"""Scanners: where scans come from other than a handheld scanner's text (camera frames)."""
