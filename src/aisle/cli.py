@@ -192,6 +192,25 @@ def _require_current_schema(services: Services) -> None:
         raise typer.Exit(1)
 
 
+recall_app = typer.Typer(help="Recalled batches: never sold.", no_args_is_help=True)
+app.add_typer(recall_app, name="recall")
+
+
+@recall_app.command("add")
+def recall_add(
+    gtin: Annotated[str, typer.Argument(help="The product's GTIN")],
+    batch: Annotated[str, typer.Argument(help="The batch or lot, as printed (GS1 AI 10)")],
+    reason: Annotated[str, typer.Option(help="Why, for the staff")] = "",
+) -> None:
+    """Recall a batch of a product: carts refuse it when its 2D code is scanned."""
+    services = _services(_settings())
+    try:
+        lot = services.catalog.recall(gtin, batch, reason)
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(f"Recalled batch {lot.batch} of {lot.gtin14}")
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version."""

@@ -86,3 +86,22 @@ def test_serve_refuses_an_unmigrated_database(env: Path) -> None:
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 1
     assert "aisle db upgrade" in result.output
+
+
+def test_recall_add_stops_a_batch(env: Path) -> None:
+    from aisle.adapters.db.migrate import upgrade
+    from aisle.bootstrap import bootstrap
+    from aisle.demo.catalog import DEMO_TAX_CLASSES, demo_products
+    from aisle.settings import Settings
+
+    services = bootstrap(Settings())
+    upgrade(services.engine)
+    product = demo_products()[0]
+    services.catalog.load(tax_classes=DEMO_TAX_CLASSES, products=[product])
+    services.close()
+    result = runner.invoke(app, ["recall", "add", product.gtin[1:], "L42", "--reason", "Listeria"])
+    assert result.exit_code == 0, result.output
+    assert f"Recalled batch L42 of {product.gtin}" in result.output
+    again = runner.invoke(app, ["recall", "add", product.gtin[1:], "L42"])
+    assert again.exit_code == 1
+    assert "already recalled" in again.output

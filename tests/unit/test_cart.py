@@ -202,5 +202,28 @@ def test_every_event_survives_a_trip_through_json(event: object) -> None:
 def test_an_event_of_an_unknown_type_or_version_is_not_guessed() -> None:
     with pytest.raises(ValueError, match="Unknown cart event type"):
         event_from_payload("cart.teleported", 1, {})
-    with pytest.raises(ValueError, match="version 2"):
+    with pytest.raises(ValueError, match="version 2: this code reads up to 1"):
         event_from_payload("cart.line_removed", 2, {"line_id": "l1"})
+
+
+def test_a_version_1_scan_reads_as_one_item_without_a_label() -> None:
+    payload = {
+        "line_id": "l1",
+        "code": "4011",
+        "gtin": BANANAS.gtin,
+        "name": "Bananas",
+        "brand": "",
+        "unit_price_minor": 149,
+        "tax_rate": "5",
+        "sold_by": "weight",
+        "weight_g": 700,
+        "age_restricted": False,
+    }
+    event = event_from_payload("cart.item_scanned", 1, payload)
+    assert isinstance(event, ItemScanned)
+    assert (event.quantity, event.label_price_minor, event.serial, event.warnings) == (
+        1,
+        None,
+        None,
+        (),
+    )

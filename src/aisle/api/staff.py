@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from aisle.api.deps import CurrentStaff, ServicesDep
+from aisle.api.deps import CurrentStaff, Manager, ServicesDep
 from aisle.api.schemas import (
     CartListOut,
     CartStateOut,
@@ -53,6 +54,25 @@ async def carts_in_use(
     """Carts with an open trip, most recently active first (``status=`` to choose others)."""
     summaries = await run_in_threadpool(lambda: services.carts.summaries(status=status or None))
     return CartListOut(carts=[summary_out(s) for s in summaries])
+
+
+class RecallIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    gtin: str = Field(min_length=8, max_length=14, pattern=r"^[0-9]+$")
+    batch: str = Field(min_length=1, max_length=20)
+    reason: str = Field(default="", max_length=500)
+
+
+class RecallOut(BaseModel):
+    gtin: str
+    batch: str
+
+
+@router.post("/recalls", status_code=201, responses={**_ERRORS, 422: {"model": ErrorOut}})
+async def recall(body: RecallIn, manager: Manager, services: ServicesDep) -> RecallOut:
+    """Stop a batch or lot from being sold: a cart scanning its 2D code refuses it."""
+    lot = await run_in_threadpool(services.catalog.recall, body.gtin, body.batch, body.reason)
+    return RecallOut(gtin=lot.gtin14, batch=lot.batch)
 
 
 @router.get("/carts/{cart_id}", responses=_ERRORS)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aisle.domain.barcodes import RecalledLot, normalise_gtin
 from aisle.domain.catalog import PriceChange, Product, TaxClass
+from aisle.domain.errors import DomainError, UnknownProduct
 from aisle.domain.pricing import PriceReduction
 from aisle.services.ports import Clock, UnitOfWorkFactory
 
@@ -24,6 +26,21 @@ class CatalogService:
             return []
         with self._uow() as uow:
             return uow.catalog.search(query, self._clock(), limit=limit)
+
+    def recall(self, gtin: str, batch: str, reason: str) -> RecalledLot:
+        """Stop a batch of a product from being sold; carts refuse it from now on."""
+        batch = batch.strip()
+        if not batch or len(batch) > 20:
+            raise DomainError(f"Batch {batch!r}: expected 1 to 20 characters, as printed (AI 10)")
+        lot = RecalledLot(gtin14=normalise_gtin(gtin.strip()), batch=batch)
+        with self._uow(write=True) as uow:
+            if uow.catalog.by_gtin(lot.gtin14, self._clock()) is None:
+                raise UnknownProduct(f"There is no product {gtin.strip()} in the catalog")
+            if lot in uow.catalog.recalled_lots(lot.gtin14):
+                raise DomainError(f"Batch {batch} of {gtin.strip()} is already recalled")
+            uow.catalog.add_recall(lot, reason.strip(), self._clock())
+            uow.commit()
+        return lot
 
     def product_count(self) -> int:
         with self._uow() as uow:
