@@ -74,33 +74,26 @@ def test_a_stream_can_be_read_up_to_a_version(store: Services) -> None:
 
 def test_the_same_event_id_twice_is_refused_and_writes_nothing(store: Services) -> None:
     uow = uow_of(store)
+    opened = CartOpened(device_id="d", currency="EUR")
     with uow(write=True) as w:
-        w.events.append(
-            "c1",
-            version=1,
-            event_id="e1",
-            event=CartOpened(device_id="d", currency="EUR"),
-            recorded_at=AT,
-        )
-        with pytest.raises(DuplicateEvent):
-            w.events.append("c1", version=2, event_id="e1", event=scanned(), recorded_at=AT)
+        w.events.append("c1", version=1, event_id="e1", event=opened, recorded_at=AT)
         w.commit()
+    with uow(write=True) as w, pytest.raises(DuplicateEvent):
+        w.events.append("c1", version=2, event_id="e1", event=scanned(), recorded_at=AT)
     with uow() as r:
         assert len(r.events.load("c1")) == 1
 
 
 def test_two_writers_at_the_same_version_conflict(store: Services) -> None:
     uow = uow_of(store)
+    opened = CartOpened(device_id="d", currency="EUR")
     with uow(write=True) as w:
-        w.events.append(
-            "c1",
-            version=1,
-            event_id="e1",
-            event=CartOpened(device_id="d", currency="EUR"),
-            recorded_at=AT,
-        )
-        with pytest.raises(ConcurrentAppend):
-            w.events.append("c1", version=1, event_id="e2", event=scanned(), recorded_at=AT)
+        w.events.append("c1", version=1, event_id="e1", event=opened, recorded_at=AT)
+        w.commit()
+    with uow(write=True) as w, pytest.raises(ConcurrentAppend):
+        w.events.append("c1", version=1, event_id="e2", event=scanned(), recorded_at=AT)
+    with uow() as r:
+        assert [s.event_id for s in r.events.load("c1")] == ["e1"]
 
 
 def test_nothing_is_kept_without_a_commit(store: Services) -> None:

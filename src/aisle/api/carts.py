@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Body, Request, Response, WebSocket, WebSocketDisconnect, status
 from starlette.concurrency import run_in_threadpool
 
 from aisle.api.deps import CartDevice, CartSession, ServicesDep, bearer_token
@@ -20,7 +20,7 @@ from aisle.api.schemas import (
     RemoveEvent,
     ScanEvent,
 )
-from aisle.api.views import base_url, cart_state, push_message, receipt_url
+from aisle.api.views import base_url, cart_state, push_text, receipt_url
 from aisle.bootstrap import Services
 from aisle.domain.cart import CheckOut, RemoveLine, ScanItem, SetQuantity
 from aisle.services.carts import CartView
@@ -32,10 +32,11 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def _publish(request: Request, services: Services, view: CartView) -> CartStateOut:
-    state = cart_state(view, base=base_url(request, services), services=services)
-    request.app.state.hub.publish(view.state.cart_id, view.state.version, push_message(state))
-    return state
+def _publish(request: Request, services: Services, view: CartView) -> Response:
+    """Push the new state to the cart's screens and answer with it, serialised once."""
+    text = cart_state(view, base=base_url(request, services), services=services).model_dump_json()
+    request.app.state.hub.publish(view.state.cart_id, view.state.version, push_text(text))
+    return Response(text, media_type="application/json")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
@@ -46,13 +47,13 @@ async def open_cart(device: CartDevice, services: ServicesDep) -> CartCreated:
     return CartCreated(cart_id=cart_id, token=services.access.signer.cart_token(cart_id))
 
 
-@router.post("/{cart_id}/events", responses=_ERRORS)
+@router.post("/{cart_id}/events", response_model=CartStateOut, responses=_ERRORS)
 async def post_event(
     cart_id: CartSession,
     event: Annotated[CartEventIn, Body()],
     request: Request,
     services: ServicesDep,
-) -> CartStateOut:
+) -> Response:
     """Apply one event from the cart. The same ``event_id`` again returns the same answer."""
     command: ScanItem | RemoveLine | SetQuantity
     if isinstance(event, ScanEvent):
@@ -116,7 +117,7 @@ async def live(websocket: WebSocket, cart_id: str) -> None:
         base = (services.settings.public_url or str(websocket.base_url)).rstrip("/")
         base = base.replace("ws://", "http://").replace("wss://", "https://")
         state = cart_state(view, base=base, services=services)
-        await websocket.send_json(push_message(state))
+        await websocket.send_text(push_text(state.model_dump_json()))
         reader = asyncio.create_task(_drain(websocket))
         while not reader.done():
             getter = asyncio.create_task(queue.get())

@@ -8,9 +8,7 @@ finish on different threads out of order.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import defaultdict
-from typing import Any
 
 __all__ = ["CartHub"]
 
@@ -33,14 +31,14 @@ class CartHub:
                 del self._subscribers[cart_id]
                 self._last_version.pop(cart_id, None)
 
-    def publish(self, cart_id: str, version: int, message: dict[str, Any]) -> None:
+    def publish(self, cart_id: str, version: int, text: str) -> None:
+        """Send a message (JSON text) to every screen of the cart, unless it is older."""
         subscribers = self._subscribers.get(cart_id)
         if not subscribers:
             return
         if version <= self._last_version.get(cart_id, 0):
             return
         self._last_version[cart_id] = version
-        text = json.dumps(message, separators=(",", ":"), default=str)
         for queue in subscribers:
             if queue.full():  # a stalled screen gets the newest state, not a backlog
                 queue.get_nowait()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Request
 
 from aisle.api.schemas import AdjustmentOut, CartLineOut, CartStateOut
@@ -70,5 +68,6 @@ def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut
     )
 
 
-def push_message(state: CartStateOut) -> dict[str, Any]:
-    return {"type": "cart_state", "cart": state.model_dump(mode="json")}
+def push_text(state_json: str) -> str:
+    """The screen's push message around a cart state already serialised once."""
+    return '{"type":"cart_state","cart":' + state_json + "}"

@@ -62,10 +62,11 @@ class SqlEventStore:
             "recorded_at": recorded_at,
         }
         try:
-            with self._conn.begin_nested():
-                self._conn.execute(insert(t.cart_events), row)
+            self._conn.execute(insert(t.cart_events), row)
         except IntegrityError as error:
-            if self.version_of(cart_id, event_id) is not None:
+            # The unit of work is spent now (PostgreSQL aborts it): say which rule was broken,
+            # from the constraint the database names, and let the caller roll back.
+            if "event_id" in str(error.orig):
                 raise DuplicateEvent(event_id) from error
             raise ConcurrentAppend(cart_id) from error
 
