@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from aisle.adapters.db.engine import is_sqlite, make_engine
+from aisle.adapters.db.engine import WalCheckpointer, is_sqlite, make_engine
 from aisle.adapters.db.uow import SqlUnitOfWorkFactory
 from aisle.adapters.passwords import Argon2Hasher
 from aisle.adapters.payments import DemoPaymentProvider
@@ -36,8 +36,11 @@ class Services:
     catalog: CatalogService
     imports: ImportService
     access: AccessService
+    checkpointer: WalCheckpointer | None = None
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
 
 
@@ -46,6 +49,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
     if is_sqlite(url):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
+    checkpointer = WalCheckpointer(engine).start() if is_sqlite(url) else None
     uow = SqlUnitOfWorkFactory(engine, store=settings.store_id)
     policy = PricingPolicy(currency=settings.currency, tax_mode=settings.tax_mode)
     return Services(
@@ -65,4 +69,5 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
         access=AccessService(
             uow=uow, hasher=Argon2Hasher(), signer=TokenSigner(settings.secret), clock=clock
         ),
+        checkpointer=checkpointer,
     )

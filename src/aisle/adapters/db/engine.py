@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
-__all__ = ["FairLock", "is_sqlite", "make_engine", "normalise_url"]
+__all__ = ["FairLock", "WalCheckpointer", "is_sqlite", "make_engine", "normalise_url"]
 
 WRITE = {"aisle_write": True}
 
@@ -47,6 +47,9 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Checkpoints run on the background checkpointer's own connection (see below), not
+        # inside whichever scan's commit happens to cross the WAL's size limit.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -88,3 +91,42 @@ class FairLock:
                 self._waiters.popleft().release()
             else:
                 self._held = False
+
+
+class WalCheckpointer:
+    """Copies SQLite's write-ahead log back into the database in the background.
+
+    Left to SQLite, a checkpoint runs inside the commit that crosses the WAL's size limit, and
+    that scan waits for it while every other writer waits behind it. A ``PASSIVE`` checkpoint
+    from this thread never blocks a writer; it catches up whenever writers pause.
+    """
+
+    def __init__(self, engine: Engine, interval_s: float = 1.0) -> None:
+        self._engine = engine
+        self._interval = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="wal-checkpointer", daemon=True)
+
+    def start(self) -> WalCheckpointer:
+        self._thread.start()
+        return self
+
+    def checkpoint(self) -> None:
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.checkpoint()
+            except Exception:  # a busy or closing database: try again next time
+                continue
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        try:
+            self.checkpoint()
+        except Exception:
+            return
