@@ -17,7 +17,6 @@ from aisle.api.deps import ServicesDep, bearer_token
 from aisle.api.errors import ApiError
 from aisle.api.schemas import ErrorOut
 from aisle.domain.barcodes import (
-    DEFAULT_RULES,
     Coupon,
     Gs1Data,
     Gtin,
@@ -25,6 +24,7 @@ from aisle.domain.barcodes import (
     ScanRules,
     VariableMeasure,
     parse_scan,
+    rules_preset,
 )
 from aisle.domain.errors import DomainError
 
@@ -118,7 +118,7 @@ Frame = Annotated[bytes, Depends(_frame)]
         }
     },
 )
-async def scan_image(_: AnyCart, frame: Frame) -> ScanImageOut:
+async def scan_image(_: AnyCart, frame: Frame, services: ServicesDep) -> ScanImageOut:
     """The codes in a camera frame (PNG, JPEG or WebP, at most 10 MB), each read as a scan.
 
     Any cart token may ask. No code in the frame is an empty list, not an error."""
@@ -126,7 +126,8 @@ async def scan_image(_: AnyCart, frame: Frame) -> ScanImageOut:
         found = await run_in_threadpool(decode_image, frame)
     except NotAnImage as error:
         raise ApiError(422, "not_an_image", str(error)) from None
-    return ScanImageOut(codes=[_as_scan(code, DEFAULT_RULES) for code in found])
+    rules = rules_preset(services.settings.barcode_rules)
+    return ScanImageOut(codes=[_as_scan(code, rules) for code in found])
 
 
 def _as_scan(code: DecodedBarcode, rules: ScanRules) -> ScannedCodeOut:
