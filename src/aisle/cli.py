@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import SecretStr, ValidationError
@@ -20,6 +21,7 @@ from aisle.adapters.db.migrate import upgrade
 from aisle.bootstrap import Services, bootstrap
 from aisle.cli_import import import_app
 from aisle.domain.errors import DomainError
+from aisle.domain.money import Money
 from aisle.services.access import ROLES
 from aisle.settings import Settings
 
@@ -209,6 +211,57 @@ def recall_add(
     except DomainError as error:
         raise _fail(error) from None
     console.print(f"Recalled batch {lot.batch} of {lot.gtin14}")
+
+
+catalog_app = typer.Typer(help="The catalog: prices and their history.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("set-price")
+def set_price(
+    gtin: Annotated[str, typer.Argument(help="The product's GTIN")],
+    price: Annotated[str, typer.Argument(help="The new price, such as 1.29")],
+    effective_from: Annotated[
+        datetime | None,
+        typer.Option("--from", help="When it takes effect (ISO date or time); default now"),
+    ] = None,
+    store: Annotated[str, typer.Option(help="Only this store's price list")] = "",
+) -> None:
+    """Schedule a price change; the price before it stays in the history, never edited."""
+    settings = _settings()
+    services = _services(settings)
+    try:
+        amount = Money.parse(price, settings.currency)
+    except ValueError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    when = effective_from
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(settings.timezone))
+    try:
+        change = services.catalog.schedule_price(gtin, amount, when, store)
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(f"{change.gtin}: {change.price} from {change.effective_from.isoformat()}")
+
+
+@catalog_app.command("history")
+def price_history(gtin: Annotated[str, typer.Argument(help="The product's GTIN")]) -> None:
+    """Every price a product has had, when each took effect, and where it came from."""
+    from rich.table import Table
+
+    services = _services(_settings())
+    table = Table(title=f"Prices of {gtin}")
+    for column in ("from", "price", "store", "source"):
+        table.add_column(column)
+    for change in services.catalog.price_history(gtin):
+        table.add_row(
+            change.effective_from.isoformat(),
+            str(change.price),
+            change.store or "all",
+            change.source,
+        )
+    console.print(table)
 
 
 @db_app.command("upgrade")

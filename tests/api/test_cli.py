@@ -105,3 +105,38 @@ def test_recall_add_stops_a_batch(env: Path) -> None:
     again = runner.invoke(app, ["recall", "add", product.gtin[1:], "L42"])
     assert again.exit_code == 1
     assert "already recalled" in again.output
+
+
+def test_a_price_change_is_scheduled_and_the_old_price_kept(env: Path) -> None:
+    from datetime import UTC, datetime
+
+    from aisle.adapters.db.migrate import upgrade
+    from aisle.bootstrap import bootstrap
+    from aisle.demo.catalog import DEMO_TAX_CLASSES, demo_products
+    from aisle.settings import Settings
+
+    services = bootstrap(Settings())
+    upgrade(services.engine)
+    product = next(p for p in demo_products() if p.price is not None and p.plu is None)
+    services.catalog.load(tax_classes=DEMO_TAX_CLASSES, products=[product])
+    services.close()
+    result = runner.invoke(
+        app, ["catalog", "set-price", product.gtin[1:], "9.99", "--from", "2030-01-01"]
+    )
+    assert result.exit_code == 0, result.output
+    services = bootstrap(Settings())
+    history = services.catalog.price_history(product.gtin)
+    assert [str(c.price) for c in history] == [str(product.price), "9.99"]
+    from aisle.adapters.db.uow import SqlUnitOfWorkFactory
+
+    with SqlUnitOfWorkFactory(services.engine)() as uow:
+        today = uow.catalog.by_gtin(product.gtin, datetime.now(UTC))
+        later = uow.catalog.by_gtin(product.gtin, datetime(2030, 1, 2, tzinfo=UTC))
+    assert today is not None and today.price == product.price
+    assert later is not None and str(later.price) == "9.99"
+    services.close()
+    shown = runner.invoke(app, ["catalog", "history", product.gtin[1:]])
+    assert "9.99" in shown.output and "manual" in shown.output
+    bad = runner.invoke(app, ["catalog", "set-price", product.gtin[1:], "1.005"])
+    assert bad.exit_code == 1
+    assert "more decimals" in bad.output

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from aisle.domain.barcodes import RecalledLot, normalise_gtin
 from aisle.domain.catalog import PriceChange, Product, TaxClass
 from aisle.domain.errors import DomainError, UnknownProduct
+from aisle.domain.money import Money
 from aisle.domain.pricing import PriceReduction
 from aisle.services.ports import Clock, UnitOfWorkFactory
 
@@ -41,6 +43,31 @@ class CatalogService:
             uow.catalog.add_recall(lot, reason.strip(), self._clock())
             uow.commit()
         return lot
+
+    def schedule_price(
+        self, gtin: str, price: Money, effective_from: datetime | None = None, store: str = ""
+    ) -> PriceChange:
+        """Record a price change from a moment on (now by default); nothing earlier changes."""
+        now = self._clock()
+        change = PriceChange(
+            gtin=normalise_gtin(gtin.strip()),
+            price=price,
+            effective_from=effective_from or now,
+            source="manual",
+            store=store,
+        )
+        if change.price.minor < 0:
+            raise DomainError(f"Price {change.price} is negative")
+        with self._uow(write=True) as uow:
+            if uow.catalog.by_gtin(change.gtin, now) is None:
+                raise UnknownProduct(f"There is no product {gtin.strip()} in the catalog")
+            uow.catalog.add_prices([change], recorded_at=now)
+            uow.commit()
+        return change
+
+    def price_history(self, gtin: str) -> list[PriceChange]:
+        with self._uow() as uow:
+            return uow.catalog.price_history(normalise_gtin(gtin.strip()))
 
     def product_count(self) -> int:
         with self._uow() as uow:
