@@ -25,7 +25,7 @@ def test_a_product_is_found_by_any_form_of_its_gtin_and_by_plu(store: Services) 
         assert uow.catalog.by_gtin("04006381333931", later) is None
 
 
-def test_search_ignores_case_and_accents_and_needs_every_word(store: Services) -> None:
+def test_search_ignores_case_and_puts_the_best_match_first(store: Services) -> None:
     found = store.catalog.search("BANANAS")
     assert found and all("banana" in p.name.lower() for p in found)
     assert store.catalog.search("organic bananas")[0].name.lower().startswith("organic")

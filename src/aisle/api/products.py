@@ -39,7 +39,8 @@ async def search_products(
     q: Annotated[str, Query(max_length=100, description="Name, brand, department or code")] = "",
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[ProductOut]:
-    """Products matching every word of ``q``, best match first. Any cart, device or staff
+    """Products matching ``q`` by name, brand, category or code: typo-tolerant, accent- and
+    case-insensitive, prefix-friendly, best match first. Any cart, device or staff
     token may search."""
     token = bearer_token(request) or request.cookies.get("aisle_staff")
     if token is None or not await run_in_threadpool(_known_caller, services, token):

@@ -6,15 +6,15 @@ bulk: one query reads what is there, the differences are written with ``executem
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from aisle.adapters.db import tables as t
+from aisle.adapters.db.search import find_products, fold, products_written
 from aisle.domain.barcodes import RecalledLot
 from aisle.domain.catalog import NetContent, PriceChange, Product, SoldBy, TaxClass
 from aisle.domain.money import Money
@@ -23,12 +23,6 @@ from aisle.domain.pricing import PriceReduction
 __all__ = ["SqlCatalog", "fold"]
 
 _CHUNK = 500  # bound parameters per IN (...) stay well under every backend's limit
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'Mlijeko' and 'mlijeko' and 'Čaj' and 'caj' meet."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def search_text(p: Product) -> str:
@@ -62,20 +56,14 @@ class SqlCatalog:
         return self._one(select(t.products).where(t.products.c.plu == plu), at)
 
     def search(self, query: str, at: datetime, *, limit: int = 20) -> list[Product]:
-        """Every word must appear (accent- and case-insensitive); names that start with the
-        first word come first."""
-        words = fold(query).split()[:8]
-        if not words:
+        """Products by name, brand, category or code: typo-tolerant, prefix-friendly,
+        accent-insensitive, best match first (see ``aisle.adapters.db.search``)."""
+        gtins = find_products(self._conn, fold(query), limit=limit)
+        if not gtins:
             return []
-        conditions = [t.products.c.search_text.contains(word, autoescape=True) for word in words]
-        starts = func.lower(t.products.c.name).startswith(words[0], autoescape=True)
-        statement = (
-            select(t.products)
-            .where(and_(*conditions))
-            .order_by(starts.desc(), func.length(t.products.c.name), t.products.c.name)
-            .limit(limit)
-        )
-        return self._many(statement, at)
+        found = self._many(select(t.products).where(t.products.c.gtin.in_(gtins)), at)
+        by_gtin = {p.gtin: p for p in found}
+        return [by_gtin[gtin] for gtin in gtins]
 
     def prices_at(
         self, gtins: Collection[str], at: datetime, *, only_store: str | None = None
@@ -229,7 +217,9 @@ class SqlCatalog:
         """Add new products and their codes (their prices are added as price changes)."""
         if not products:
             return
-        self._conn.execute(insert(t.products), [product_row(p, added_at, source) for p in products])
+        rows = [product_row(p, added_at, source) for p in products]
+        self._conn.execute(insert(t.products), rows)
+        products_written(self._conn, [row["search_text"] for row in rows])
         self.add_codes([(code, p.gtin) for p in products for code in (p.gtin, *p.alternate_gtins)])
 
     def update_products(
@@ -243,6 +233,7 @@ class SqlCatalog:
             row["b_gtin"] = row.pop("gtin")
         statement = update(t.products).where(t.products.c.gtin == bindparam("b_gtin"))
         self._conn.execute(statement, rows)
+        products_written(self._conn, [row["search_text"] for row in rows])
 
     def add_codes(self, pairs: Sequence[tuple[str, str]]) -> None:
         if pairs:
