@@ -57,9 +57,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # so that tests.support.live imports when run as a script
 
-from aisle.demo.catalog import demo_products  # noqa: E402
-from aisle.domain.catalog import SoldBy  # noqa: E402
-from tests.support.live import LiveServer  # noqa: E402
+from aisle.demo.catalog import demo_products
+from aisle.domain.catalog import SoldBy
+from tests.support.live import LiveServer
 
 TARGET_PUSH_P99_MS = 50.0
 PUSH_TIMEOUT_S = 5.0

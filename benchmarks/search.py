@@ -38,7 +38,6 @@ figures.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import json
@@ -50,21 +49,23 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import psycopg
 import typer
 from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import and_, func, select
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # so that tests.support imports when run as a script
 
 from aisle.adapters.db import tables as t
 from aisle.adapters.db.catalog import SqlCatalog
@@ -76,8 +77,8 @@ from aisle.adapters.importers.usda import read_usda
 from aisle.bootstrap import Services, bootstrap
 from aisle.domain.catalog import Product, TaxClass
 from aisle.settings import Settings
+from tests.support.postgres import fresh_database
 
-ROOT = Path(__file__).resolve().parent.parent
 REQUIRED_PRODUCTS = 35_000
 P99_TARGET_MS = 10.0
 QUICK_LIST = "konzum-0901-2025-07-03.csv"
@@ -351,19 +352,6 @@ def run_on(
     return size, created, queries, ours, naive
 
 
-@contextlib.contextmanager
-def fresh_postgres(server_url: str) -> Iterator[str]:
-    name = "aisle_bench_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = server_url.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 # -- the report ----------------------------------------------------------------------------------
 
 
@@ -453,7 +441,7 @@ def main(
     }
     out.print(table(f"Search on SQLite, {size:,} real products", ours, naive))
     if postgres is not None:
-        with fresh_postgres(postgres) as pg_url, tempfile.TemporaryDirectory() as folder:
+        with fresh_database(postgres) as pg_url, tempfile.TemporaryDirectory() as folder:
             _, _, _, pg_ours, pg_naive = run_on(pg_url, catalog, mix, seed, Path(folder), err)
         out.print(table(f"Search on PostgreSQL, {size:,} real products", pg_ours, pg_naive))
         figures |= figures_of("postgres_", pg_ours, pg_naive)
