@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -42,7 +43,8 @@ class LiveServer:
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         env = {**os.environ, "AISLE_DATA_DIR": str(self.data_dir), **self.env_extra}
-        env.pop("AISLE_DATABASE_URL", None) if "AISLE_DATABASE_URL" not in self.env_extra else None
+        if "AISLE_DATABASE_URL" not in self.env_extra:
+            env.pop("AISLE_DATABASE_URL", None)  # the demo's own SQLite, not the caller's database
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -87,7 +89,6 @@ class LiveServer:
 
     def _drain(self) -> None:
         """Keep reading the child's output so its pipe never fills up and blocks it."""
-        import threading
 
         def pump() -> None:
             assert self.process is not None and self.process.stdout is not None
