@@ -4,6 +4,7 @@ rejected row."""
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from aisle.domain.catalog import TaxClass
 from aisle.services.importing import ImportReport, ProductRecord, Rejection
 
 import_app = typer.Typer(help="Import catalogs and price lists.", no_args_is_help=True)
@@ -43,7 +45,7 @@ def run_imports(
     rejects: Path | None,
     effective: Callable[[Path], datetime | None] = lambda _: None,
     store: Callable[[Path], str] = lambda _: "",
-    tax_classes: Iterable[object] = (),
+    tax_classes: Iterable[TaxClass] = (),
 ) -> list[ImportReport]:
     from aisle.cli import _services, _settings
 
@@ -65,8 +67,8 @@ def run_imports(
                 currency=settings.currency,
                 store=store(path),
                 effective_from=effective(path),
-                tax_classes=list(tax_classes),  # type: ignore[arg-type]
-                progress=lambda n, task=task: progress.advance(task, n),  # type: ignore[misc]
+                tax_classes=list(tax_classes),
+                progress=functools.partial(progress.advance, task),
             )
             progress.update(task, completed=progress.tasks[task].total)
             reports.append(report)
@@ -131,7 +133,11 @@ def import_csv(
 
     if (preset is None) == (mapping is None):
         raise typer.BadParameter("give either --preset or --mapping")
-    chosen = csv_mapped.preset(preset) if preset else csv_mapped.load_mapping(mapping)  # type: ignore[arg-type]
+    if preset is not None:
+        chosen = csv_mapped.preset(preset)
+    else:
+        assert mapping is not None
+        chosen = csv_mapped.load_mapping(mapping)
     run_imports(
         files,
         lambda path: csv_mapped.read_csv(path, chosen),

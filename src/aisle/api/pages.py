@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from aisle.api.deps import STAFF_COOKIE, ServicesDep, staff_from_request
+from aisle.api.deps import STAFF_COOKIE, ServicesDep, staff_from_request, templates
 from aisle.services.access import STAFF_SESSION, InvalidCredentials
 
 router = APIRouter(include_in_schema=False)
@@ -27,17 +27,16 @@ async def health() -> dict[str, str]:
 @router.get("/cart", response_class=HTMLResponse)
 async def cart_screen(request: Request, services: ServicesDep) -> Response:
     settings = services.settings
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+    return templates(request).TemplateResponse(
         request, "cart.html", {"store_name": settings.store_name, "currency": settings.currency}
     )
 
 
 @router.get("/staff", response_class=HTMLResponse)
 async def staff_page(request: Request, services: ServicesDep) -> Response:
-    templates = request.app.state.templates
     member = await staff_from_request(request, services)
     if member is None:
-        return templates.TemplateResponse(request, "staff_login.html", {"error": None})  # type: ignore[no-any-return]
+        return templates(request).TemplateResponse(request, "staff_login.html", {"error": None})
     carts = await run_in_threadpool(lambda: services.carts.summaries(status="shopping"))
     rows = [
         {
@@ -53,7 +52,9 @@ async def staff_page(request: Request, services: ServicesDep) -> Response:
         }
         for c in carts
     ]
-    return templates.TemplateResponse(request, "staff.html", {"staff": member, "carts": rows})  # type: ignore[no-any-return]
+    return templates(request).TemplateResponse(
+        request, "staff.html", {"staff": member, "carts": rows}
+    )
 
 
 @router.post("/staff/login", response_class=HTMLResponse)
@@ -66,7 +67,7 @@ async def staff_login(
     try:
         session = await run_in_threadpool(services.access.log_in, username, password)
     except InvalidCredentials as error:
-        return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        return templates(request).TemplateResponse(
             request, "staff_login.html", {"error": error.message}, status_code=401
         )
     response = RedirectResponse("/staff", status_code=303)

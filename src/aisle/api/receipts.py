@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from aisle.api.deps import ServicesDep, bearer_token, staff_from_request
+from aisle.api.deps import ServicesDep, bearer_token, staff_from_request, templates
 from aisle.api.errors import ApiError
 from aisle.api.schemas import ErrorOut
 from aisle.api.views import base_url, receipt_url
@@ -73,8 +73,7 @@ async def receipt_page(
     _check_key(services, receipt_id, key)
     document = _with_url(request, services, await _load(services, receipt_id))
     qr = segno.make(document["receipt_url"], error="m").svg_inline(scale=4, title="Receipt link")
-    templates = request.app.state.templates
-    return templates.TemplateResponse(  # type: ignore[no-any-return]
+    return templates(request).TemplateResponse(
         request,
         "receipt.html",
         {"receipt": document, "qr_svg": Markup(qr), "receipt_url": document["receipt_url"]},
