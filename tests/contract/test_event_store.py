@@ -38,6 +38,16 @@ def uow_of(store: Services) -> SqlUnitOfWorkFactory:
     return SqlUnitOfWorkFactory(store.engine)
 
 
+def opened_stream(store: Services) -> SqlUnitOfWorkFactory:
+    """Cart c1's stream holding its opening event e1, committed."""
+    uow = uow_of(store)
+    with uow(write=True) as w:
+        opened = CartOpened(device_id="d", currency="EUR")
+        w.events.append("c1", version=1, event_id="e1", event=opened, recorded_at=AT)
+        w.commit()
+    return uow
+
+
 def test_a_stream_reads_back_exactly_as_it_was_written(store: Services) -> None:
     uow = uow_of(store)
     events = [CartOpened(device_id="d1", currency="EUR"), scanned(), LineRemoved(line_id="l1")]
@@ -73,11 +83,7 @@ def test_a_stream_can_be_read_up_to_a_version(store: Services) -> None:
 
 
 def test_the_same_event_id_twice_is_refused_and_writes_nothing(store: Services) -> None:
-    uow = uow_of(store)
-    opened = CartOpened(device_id="d", currency="EUR")
-    with uow(write=True) as w:
-        w.events.append("c1", version=1, event_id="e1", event=opened, recorded_at=AT)
-        w.commit()
+    uow = opened_stream(store)
     with uow(write=True) as w, pytest.raises(DuplicateEvent):
         w.events.append("c1", version=2, event_id="e1", event=scanned(), recorded_at=AT)
     with uow() as r:
@@ -85,11 +91,7 @@ def test_the_same_event_id_twice_is_refused_and_writes_nothing(store: Services) 
 
 
 def test_two_writers_at_the_same_version_conflict(store: Services) -> None:
-    uow = uow_of(store)
-    opened = CartOpened(device_id="d", currency="EUR")
-    with uow(write=True) as w:
-        w.events.append("c1", version=1, event_id="e1", event=opened, recorded_at=AT)
-        w.commit()
+    uow = opened_stream(store)
     with uow(write=True) as w, pytest.raises(ConcurrentAppend):
         w.events.append("c1", version=1, event_id="e2", event=scanned(), recorded_at=AT)
     with uow() as r:
@@ -175,11 +177,7 @@ def test_the_database_itself_refuses_to_change_or_delete_an_event(
     from sqlalchemy import delete, update
     from sqlalchemy.exc import DBAPIError
 
-    uow = uow_of(store)
-    opened = CartOpened(device_id="d", currency="EUR")
-    with uow(write=True) as w:
-        w.events.append("c1", version=1, event_id="e1", event=opened, recorded_at=AT)
-        w.commit()
+    uow = opened_stream(store)
     table = tables.cart_events
     change = update(table).values(event_id="rewritten") if statement == "update" else delete(table)
     with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
