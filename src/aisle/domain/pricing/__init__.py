@@ -1,36 +1,65 @@
 """Pricing: a pure function of (lines, promotions, tax rules, time) that returns a result.
 
 The screen and the receipt render from :class:`PricingResult`; nothing else computes a price.
-Promotions plug in through :class:`PromotionEngine`; the foundation ships one engine, temporary
-price reductions, and the full optimising engine replaces it behind the same seam.
+:func:`price_lines` filters the live offers, lets the optimiser choose the combination that
+makes the shopper's total lowest, shares each discount out to the lines to the cent, and adds
+deposits and tax.
 """
 
 from aisle.domain.pricing._engine import (
-    Adjustment,
-    LineToPrice,
+    DepositLine,
     PricedLine,
     PricingPolicy,
     PricingResult,
-    PromotionEngine,
     TaxLine,
     TaxMode,
-    line_gross,
+    TaxScope,
     price_lines,
 )
-from aisle.domain.pricing._promotions import NoPromotions, PriceReduction, PriceReductions
+from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, line_gross, per_kg
+from aisle.domain.pricing._promotions import PriceReduction
+from aisle.domain.pricing._rules import (
+    AmountOff,
+    Benefit,
+    Bundle,
+    BuyGet,
+    Conditions,
+    FixedPrice,
+    Group,
+    Multibuy,
+    Offer,
+    PercentOff,
+    Shopper,
+    SpendOffer,
+    UnitOffer,
+)
 
 __all__ = [
     "Adjustment",
+    "AmountOff",
+    "Benefit",
+    "Bundle",
+    "BuyGet",
+    "Conditions",
+    "DepositLine",
+    "FixedPrice",
+    "Group",
+    "Hint",
     "LineToPrice",
-    "NoPromotions",
+    "Multibuy",
+    "Offer",
+    "PercentOff",
     "PriceReduction",
-    "PriceReductions",
     "PricedLine",
     "PricingPolicy",
     "PricingResult",
-    "PromotionEngine",
+    "Shopper",
+    "SpendOffer",
     "TaxLine",
     "TaxMode",
+    "TaxScope",
+    "UnitOffer",
     "line_gross",
+    "per_kg",
     "price_lines",
 ]

@@ -2,9 +2,14 @@
 
 Rounding rules, written down:
 - a weighed line costs price-per-kg x grams / 1000, rounded half-up to the minor unit;
-- tax is computed once per rate over the document (the EU VAT-summary way), with the policy's
-  rounding rule (half-up by default): inclusive mode extracts ``net x r / (100 + r)`` from
-  tax-inclusive prices, exclusive mode adds ``net x r / 100``.
+- promotions round as :mod:`aisle.domain.pricing._rules` says, and line discounts always sum
+  exactly to each promotion's discount;
+- tax is computed with the policy's rule (half-up or half-even) either once per rate over the
+  document (the EU VAT-summary way, the default) or per line and then summed per rate:
+  inclusive mode extracts ``net x r / (100 + r)`` from tax-inclusive prices, exclusive mode
+  (US sales tax) adds ``net x r / 100``; tax is on what the shopper pays, after discounts;
+- a bottle deposit is its own line: never discounted, never counted towards a spend offer, and
+  untaxed unless the policy says deposits are taxed (then at the product's rate).
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
 
-from aisle.domain.catalog import SoldBy
 from aisle.domain.money import Money, Rounding
+from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, line_gross
+from aisle.domain.pricing._optimiser import optimise
+from aisle.domain.pricing._rules import Offer, Shopper
 
 
 class TaxMode(StrEnum):
@@ -25,33 +31,18 @@ class TaxMode(StrEnum):
     EXCLUSIVE = "exclusive"  # US-style sales tax: added at the till
 
 
+class TaxScope(StrEnum):
+    DOCUMENT = "document"  # round once per rate over the whole receipt
+    LINE = "line"  # round each line's tax, then add them up per rate
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PricingPolicy:
     currency: str
     tax_mode: TaxMode = TaxMode.INCLUSIVE
     tax_rounding: Rounding = Rounding.HALF_UP
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LineToPrice:
-    line_id: str
-    gtin: str
-    quantity: int
-    unit_price: Money
-    tax_rate: Decimal  # percent
-    sold_by: SoldBy = SoldBy.EACH
-    weight_g: int | None = None
-    label_price: Money | None = None  # a price printed on the item: it is the line's price
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Adjustment:
-    """A discount on one line, with the promotion that gave it and why (for the receipt)."""
-
-    line_id: str
-    promotion_id: str
-    description: str
-    amount: Money  # positive: taken off the line
+    tax_scope: TaxScope = TaxScope.DOCUMENT
+    deposits_taxed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,10 +52,22 @@ class PricedLine:
     adjustments: tuple[Adjustment, ...]
     net: Money
     tax_rate: Decimal
+    snap_eligible: bool = False
 
     @property
     def discount(self) -> Money:
         return self.gross - self.net
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepositLine:
+    """A bottle deposit for a line's units: its own line, never discounted."""
+
+    line_id: str
+    quantity: int
+    unit_amount: Money
+    amount: Money
+    tax_rate: Decimal  # 0 unless the policy taxes deposits
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,8 +86,12 @@ class PricingResult:
     subtotal: Money  # sum of gross line amounts
     discount_total: Money
     tax_total: Money
-    total: Money  # what the shopper pays
+    total: Money  # what the shopper pays, deposits and (exclusive mode) tax included
     taxes: tuple[TaxLine, ...] = field(default=())
+    deposits: tuple[DepositLine, ...] = field(default=())
+    deposit_total: Money | None = None
+    hints: tuple[Hint, ...] = field(default=())
+    snap_eligible_total: Money | None = None  # what SNAP/EBT may pay (after discounts)
 
     def line(self, line_id: str) -> PricedLine:
         for priced in self.lines:
@@ -93,64 +100,67 @@ class PricingResult:
         raise KeyError(line_id)
 
 
-class PromotionEngine(Protocol):
-    """Finds the discounts for a basket at a moment; must not exceed any line's gross amount."""
-
-    def adjustments(
-        self, lines: Sequence[LineToPrice], gross: dict[str, Money], at: datetime
-    ) -> Sequence[Adjustment]: ...
-
-
-def line_gross(line: LineToPrice) -> Money:
-    """What a line costs before promotions."""
-    if line.label_price is not None:
-        return line.label_price * line.quantity
-    if line.sold_by is SoldBy.WEIGHT:
-        if line.weight_g is None:
-            raise ValueError(f"Line {line.line_id} is sold by weight but has no weight")
-        exact = line.unit_price.amount * line.weight_g / 1000
-        return Money.from_decimal(exact, line.unit_price.currency, Rounding.HALF_UP)
-    return line.unit_price * line.quantity
-
-
 def price_lines(
     lines: Sequence[LineToPrice],
-    promotions: PromotionEngine,
+    offers: Sequence[Offer],
     policy: PricingPolicy,
     at: datetime,
+    *,
+    shopper: Shopper | None = None,
+    store: str = "",
 ) -> PricingResult:
-    """Price a basket. Pure: the same inputs always give the same result."""
+    """Price a basket at its best. Pure: the same inputs always give the same result.
+
+    ``offers`` may hold offers that are not live: they are filtered here by time, store,
+    membership and coupons.
+    """
+    who = shopper or Shopper()
     zero = Money.zero(policy.currency)
     gross = {line.line_id: line_gross(line) for line in lines}
+    live = [offer for offer in offers if offer.when.active(at, store, who)]
+    found = optimise(lines, gross, live, policy.currency)
     by_line: dict[str, list[Adjustment]] = {line.line_id: [] for line in lines}
-    for adjustment in promotions.adjustments(lines, gross, at):
+    for adjustment in found.adjustments:
         by_line[adjustment.line_id].append(adjustment)
 
     priced: list[PricedLine] = []
-    base_by_rate: dict[Decimal, Money] = {}
     for line in lines:
         adjustments = tuple(by_line[line.line_id])
         discount = sum((a.amount for a in adjustments), zero)
         if discount.minor > gross[line.line_id].minor:
             raise ValueError(f"Discounts on line {line.line_id} exceed its amount")
-        net = gross[line.line_id] - discount
         priced.append(
             PricedLine(
                 line_id=line.line_id,
                 gross=gross[line.line_id],
                 adjustments=adjustments,
-                net=net,
+                net=gross[line.line_id] - discount,
                 tax_rate=line.tax_rate,
+                snap_eligible=line.snap_eligible,
             )
         )
-        base_by_rate[line.tax_rate] = base_by_rate.get(line.tax_rate, zero) + net
 
-    taxes = tuple(_tax_line(rate, base, policy) for rate, base in sorted(base_by_rate.items()))
+    deposits = tuple(
+        DepositLine(
+            line_id=line.line_id,
+            quantity=line.quantity,
+            unit_amount=line.deposit,
+            amount=line.deposit * line.quantity,
+            tax_rate=line.tax_rate if policy.deposits_taxed else Decimal(0),
+        )
+        for line in lines
+        if line.deposit is not None and line.deposit.minor > 0
+    )
+    taxable: list[tuple[Decimal, Money]] = [(p.tax_rate, p.net) for p in priced]
+    taxable += [(d.tax_rate, d.amount) for d in deposits]
+    taxes = _taxes(taxable, policy)
     subtotal = sum((p.gross for p in priced), zero)
     discount_total = sum((p.discount for p in priced), zero)
+    deposit_total = sum((d.amount for d in deposits), zero)
     tax_total = sum((t.tax for t in taxes), zero)
-    net_total = subtotal - discount_total
-    total = net_total if policy.tax_mode is TaxMode.INCLUSIVE else net_total + tax_total
+    total = subtotal - discount_total + deposit_total
+    if policy.tax_mode is TaxMode.EXCLUSIVE:
+        total += tax_total
     return PricingResult(
         currency=policy.currency,
         lines=tuple(priced),
@@ -159,15 +169,34 @@ def price_lines(
         tax_total=tax_total,
         total=total,
         taxes=taxes,
+        deposits=deposits,
+        deposit_total=deposit_total,
+        hints=tuple(found.hints),
+        snap_eligible_total=sum((p.net for p in priced if p.snap_eligible), zero),
     )
 
 
-def _tax_line(rate: Decimal, base: Money, policy: PricingPolicy) -> TaxLine:
+def _taxes(taxable: Sequence[tuple[Decimal, Money]], policy: PricingPolicy) -> tuple[TaxLine, ...]:
+    zero = Money.zero(policy.currency)
+    base_by_rate: dict[Decimal, Money] = {}
+    tax_by_rate: dict[Decimal, Money] = {}
+    for rate, amount in taxable:
+        base_by_rate[rate] = base_by_rate.get(rate, zero) + amount
+        if policy.tax_scope is TaxScope.LINE:
+            tax_by_rate[rate] = tax_by_rate.get(rate, zero) + _tax(rate, amount, policy)
+    lines = []
+    for rate, base in sorted(base_by_rate.items()):
+        tax = tax_by_rate[rate] if policy.tax_scope is TaxScope.LINE else _tax(rate, base, policy)
+        if policy.tax_mode is TaxMode.INCLUSIVE:
+            lines.append(TaxLine(rate=rate, base=base, tax=tax, net=base - tax, gross=base))
+        else:
+            lines.append(TaxLine(rate=rate, base=base, tax=tax, net=base, gross=base + tax))
+    return tuple(lines)
+
+
+def _tax(rate: Decimal, base: Money, policy: PricingPolicy) -> Money:
     if policy.tax_mode is TaxMode.INCLUSIVE:
         exact = base.amount * rate / (100 + rate)
     else:
         exact = base.amount * rate / 100
-    tax = Money.from_decimal(exact, base.currency, policy.tax_rounding)
-    if policy.tax_mode is TaxMode.INCLUSIVE:
-        return TaxLine(rate=rate, base=base, tax=tax, net=base - tax, gross=base)
-    return TaxLine(rate=rate, base=base, tax=tax, net=base, gross=base + tax)
+    return Money.from_decimal(exact, base.currency, policy.tax_rounding)

@@ -1,26 +1,17 @@
-"""The promotion engines of the foundation: none, and temporary price reductions.
+"""Temporary price reductions: the shelf's special price for one product over a time window.
 
-A temporary price reduction (TPR) is the shelf's special price for a product over a time window.
-For a product with several active reductions the lowest price wins, so the shopper always gets the
-best of them; ties go to the smallest promotion id, so pricing is deterministic.
+They arrive with price lists (Konzum's "special price" column) rather than promotion files, so
+they keep a shape of their own; the optimiser sees each as a :class:`UnitOffer` with a fixed
+price, and where several are live the lowest price wins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from aisle.domain.catalog import SoldBy
-from aisle.domain.money import Money, Rounding
-from aisle.domain.pricing._engine import Adjustment, LineToPrice
-
-
-class NoPromotions:
-    def adjustments(
-        self, lines: Sequence[LineToPrice], gross: dict[str, Money], at: datetime
-    ) -> Sequence[Adjustment]:
-        return ()
+from aisle.domain.money import Money
+from aisle.domain.pricing._rules import Conditions, FixedPrice, Group, UnitOffer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,37 +36,16 @@ class PriceReduction:
     def active_at(self, at: datetime) -> bool:
         return self.starts_at <= at < self.ends_at
 
-
-class PriceReductions:
-    def __init__(self, reductions: Sequence[PriceReduction]) -> None:
-        self._by_gtin: dict[str, list[PriceReduction]] = {}
-        for reduction in reductions:
-            self._by_gtin.setdefault(reduction.gtin, []).append(reduction)
-
-    def adjustments(
-        self, lines: Sequence[LineToPrice], gross: dict[str, Money], at: datetime
-    ) -> Sequence[Adjustment]:
-        found: list[Adjustment] = []
-        for line in lines:
-            if line.label_price is not None:
-                continue  # a price on the item's own label (reduced to clear) is final
-            active = [r for r in self._by_gtin.get(line.gtin, ()) if r.active_at(at)]
-            if not active:
-                continue
-            best = min(active, key=lambda r: (r.price.minor, r.promotion_id))
-            if best.price.minor >= line.unit_price.minor:
-                continue
-            if line.sold_by is SoldBy.WEIGHT and line.weight_g is not None:
-                exact = best.price.amount * line.weight_g / 1000
-                reduced = Money.from_decimal(exact, best.price.currency, Rounding.HALF_UP)
-            else:
-                reduced = best.price * line.quantity
-            found.append(
-                Adjustment(
-                    line_id=line.line_id,
-                    promotion_id=best.promotion_id,
-                    description=best.label or f"Special price {best.price}",
-                    amount=gross[line.line_id] - reduced,
-                )
-            )
-        return found
+    def as_offer(self) -> UnitOffer:
+        """The reduction as the optimiser sees it: a fixed unit price for one product."""
+        return UnitOffer(
+            id=self.promotion_id,
+            name=self.label or f"Special price {self.price}",
+            group=Group(gtins=frozenset({self.gtin})),
+            benefit=FixedPrice(price=self.price),
+            when=Conditions(
+                starts_at=self.starts_at,
+                ends_at=self.ends_at,
+                stores=frozenset({self.store}) if self.store else frozenset(),
+            ),
+        )

@@ -1,0 +1,681 @@
+"""The optimiser: the combination of offers that makes the shopper's total lowest, exactly.
+
+The basket becomes *units*: a line of three yogurts is three units, a weighed line is one. Units
+of the same product at the same price form a *class*. The rules of
+:mod:`aisle.domain.pricing._rules` make every offer's saving a sum of per-unit and
+per-application terms:
+
+- a unit offer saves a fixed amount on each unit it takes;
+- "N for P" saves each unit's price and costs P back at every N-th unit (a complete application);
+- "buy k get j" saves on the units at positions k..k+j-1 of each application, taken in order of
+  price, highest first; with units in that order the discounted ones are the cheapest of each
+  application, and consecutive applications are the best split for a given set of units;
+- a bundle saves each unit's price and costs P back when every slot has one more unit;
+- a spend offer's threshold is a sum of what each unit or application contributes.
+
+So a dynamic programme over the classes, highest price first, finds the exact optimum. Its state
+is, per offer, the little it must remember (units taken towards the current application,
+applications against a limit, a bundle's slot counts), and for a spend offer whose threshold is
+in doubt, the spend so far (capped at the threshold) and the percentage saving waiting on it.
+States that agree on everything keep only the better value; ties keep the first found, and
+choices are tried in a fixed order (no offer first), so the same basket always prices the same
+way. Offers that share no class are independent, so each connected *component* of classes and
+offers is solved on its own and its solution is remembered: a scan re-solves only its component.
+
+A spend offer's threshold is *in doubt* only when the basket could reach it at regular prices
+but might not after item offers; one that is always met adds a constant (amount off) or a
+per-unit term (percent off), and one that can never be met is dropped.
+
+A unit in a "N for P", "buy k get j" or bundle application whose offer covers products outside a
+spend offer's group does not count towards that spend offer: the application's price can't be
+split between the groups before it is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from aisle.domain.catalog import SoldBy
+from aisle.domain.money import Money
+from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, per_kg
+from aisle.domain.pricing._rules import (
+    AmountOff,
+    Bundle,
+    BuyGet,
+    FixedPrice,
+    Group,
+    Multibuy,
+    Offer,
+    PercentOff,
+    SpendOffer,
+    UnitOffer,
+)
+
+__all__ = ["Found", "clear_cache", "optimise"]
+
+_UNIT, _MULTI, _BUYGET, _BUNDLE = 0, 1, 2, 3
+_ItemOffer = UnitOffer | Multibuy | BuyGet | Bundle
+_NONE = -1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Found:
+    adjustments: tuple[Adjustment, ...]
+    hints: tuple[Hint, ...]
+    saving: int = 0  # minor units: the optimum's total saving
+
+
+@dataclass(slots=True)
+class _Class:
+    gross: int  # per unit, minor units
+    line_ids: list[str]  # one entry per unit, in line order
+    gtin: str
+    category: str
+    brand: str
+    department: str
+    weighed: bool
+    weight_g: int
+    final: bool  # a label price: no item offer
+
+    @property
+    def count(self) -> int:
+        return len(self.line_ids)
+
+    def covered_by(self, group: Group) -> bool:
+        return group.covers(self.gtin, self.category, self.brand, self.department)
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    offer: int  # index into the item offers
+    slot: int  # a bundle's slot; 0 otherwise
+    disc: int  # per-unit saving: a unit offer's, or a "buy k get j" discounted unit's
+
+
+@dataclass(slots=True)
+class _Spend:
+    offer: SpendOffer
+    threshold: int
+    amount: int  # amount off, 0 for percent
+    percent: Decimal  # 0 for amount off
+    classes: list[int] = field(default_factory=list)  # qualifying classes
+    mode: str = "in-doubt"  # "always" or "in-doubt"
+
+
+def clear_cache() -> None:
+    """Forget remembered component solutions (benchmarks time a cold start with it)."""
+    _solve.cache_clear()
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _percent_of(minor: int, percent: Decimal) -> int:
+    return _half_up(Decimal(minor) * percent / 100)
+
+
+def optimise(
+    lines: Sequence[LineToPrice], gross: Mapping[str, Money], offers: Sequence[Offer], currency: str
+) -> Found:
+    """The best adjustments for live ``offers`` on ``lines`` (``gross``: each line's amount)."""
+    classes = _classes(lines, gross)
+    items: list[_ItemOffer] = [o for o in offers if not isinstance(o, SpendOffer)]
+    items.sort(key=lambda o: o.id)
+    spends = sorted((o for o in offers if isinstance(o, SpendOffer)), key=lambda o: o.id)
+    problem = _Problem(classes, items, spends, currency)
+    return problem.solve()
+
+
+def _classes(lines: Sequence[LineToPrice], gross: Mapping[str, Money]) -> list[_Class]:
+    by_key: dict[tuple[str, ...], _Class] = {}
+    for line in lines:
+        if line.label_price is not None:
+            key: tuple[str, ...] = ("label", line.gtin, str(line.label_price.minor))
+            unit, count = line.label_price.minor, line.quantity
+        elif line.sold_by is SoldBy.WEIGHT:
+            key, unit, count = ("weighed", line.line_id), gross[line.line_id].minor, 1
+        else:
+            key = ("each", line.gtin, str(line.unit_price.minor))
+            unit, count = line.unit_price.minor, line.quantity
+        found = by_key.get(key)
+        if found is None:
+            found = by_key[key] = _Class(
+                gross=unit,
+                line_ids=[],
+                gtin=line.gtin,
+                category=line.category,
+                brand=line.brand,
+                department=line.department,
+                weighed=line.sold_by is SoldBy.WEIGHT and line.label_price is None,
+                weight_g=line.weight_g or 0,
+                final=line.label_price is not None,
+            )
+        found.line_ids.extend([line.line_id] * count)
+    ordered = sorted(by_key.items(), key=lambda kv: (-kv[1].gross, kv[0]))
+    return [c for _, c in ordered]
+
+
+class _Problem:
+    def __init__(
+        self,
+        classes: list[_Class],
+        items: list[_ItemOffer],
+        spends: list[SpendOffer],
+        currency: str,
+    ) -> None:
+        self.classes = classes
+        self.items = items
+        self.currency = currency
+        self.options: list[list[_Option]] = [self._options_of(c) for c in classes]
+        self.covered: list[set[int]] = [set() for _ in items]  # classes per item offer
+        for ci, options in enumerate(self.options):
+            for option in options:
+                self.covered[option.offer].add(ci)
+        self.spends = [s for s in (self._spend(o) for o in spends) if s is not None]
+
+    # -- building the model -------------------------------------------------------------------
+
+    def _options_of(self, cls: _Class) -> list[_Option]:
+        found: list[_Option] = []
+        if cls.final:
+            return found
+        for index, offer in enumerate(self.items):
+            if isinstance(offer, UnitOffer):
+                if cls.covered_by(offer.group):
+                    disc = _unit_saving(cls, offer)
+                    if disc > 0:
+                        found.append(_Option(index, 0, disc))
+            elif cls.weighed:
+                continue
+            elif isinstance(offer, Multibuy):
+                if cls.covered_by(offer.group):
+                    found.append(_Option(index, 0, 0))
+            elif isinstance(offer, BuyGet):
+                if cls.covered_by(offer.group):
+                    found.append(_Option(index, 0, _percent_of(cls.gross, offer.percent_off)))
+            elif isinstance(offer, Bundle):
+                for slot, group in enumerate(offer.slots):
+                    if cls.covered_by(group):
+                        found.append(_Option(index, slot, 0))
+        return found
+
+    def _spend(self, offer: SpendOffer) -> _Spend | None:
+        if isinstance(offer.benefit, AmountOff):
+            spend = _Spend(offer, offer.threshold.minor, offer.benefit.amount.minor, Decimal(0))
+        else:
+            spend = _Spend(offer, offer.threshold.minor, 0, offer.benefit.percent)
+        spend.classes = [i for i, c in enumerate(self.classes) if c.covered_by(offer.group)]
+        most = sum(self.classes[i].gross * self.classes[i].count for i in spend.classes)
+        if most < spend.threshold or not spend.classes:
+            return None
+        least = 0
+        for i in spend.classes:
+            cls, options = self.classes[i], self.options[i]
+            if not options:
+                least += cls.gross * cls.count
+            elif not offer.when.exclusive and all(
+                isinstance(self.items[o.offer], UnitOffer | BuyGet)
+                and not self.items[o.offer].when.exclusive
+                for o in options
+            ):
+                least += (cls.gross - max(o.disc for o in options)) * cls.count
+        spend.mode = "always" if least >= spend.threshold else "in-doubt"
+        return spend
+
+    def counts(self, spend: _Spend, ci: int, option: _Option | None) -> bool:
+        """Whether a unit of class ``ci`` taking ``option`` counts towards ``spend``."""
+        if ci not in spend.classes:
+            return False
+        if option is None:
+            return True
+        offer = self.items[option.offer]
+        if spend.offer.when.exclusive or offer.when.exclusive:
+            return False
+        if isinstance(offer, UnitOffer):
+            return True
+        qualifying = set(spend.classes)
+        return self.covered[option.offer] <= qualifying
+
+    # -- solving ------------------------------------------------------------------------------
+
+    def solve(self) -> Found:
+        parent = list(range(len(self.classes)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def join(members: Sequence[int]) -> None:
+            for other in members[1:]:
+                a, b = find(members[0]), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+
+        for covered in self.covered:
+            join(sorted(covered))
+        for spend in self.spends:
+            if spend.mode == "in-doubt":
+                join(spend.classes)
+        components: dict[int, list[int]] = {}
+        for ci in range(len(self.classes)):
+            components.setdefault(find(ci), []).append(ci)
+
+        splits: list[tuple[int, ...]] = [()] * len(self.classes)
+        saving = 0
+        for members in components.values():
+            key = self._component_key(members)
+            value, chosen = _solve(key)
+            saving += value
+            for ci, split in zip(members, chosen, strict=True):
+                splits[ci] = split
+        return self._found(splits)
+
+    def _component_key(self, members: list[int]) -> _Key:
+        """The component as plain tuples: everything the solution depends on, nothing else."""
+        offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
+        local = {offer: i for i, offer in enumerate(offer_ids)}
+        offers: list[tuple[int, ...]] = []
+        for offer_index in offer_ids:
+            offers.append(_offer_params(self.items[offer_index]))
+        spend_ids = [
+            si
+            for si, s in enumerate(self.spends)
+            if any(ci in s.classes for ci in members) and (s.mode == "in-doubt" or s.percent > 0)
+        ]
+        spends = tuple(
+            (
+                self.spends[si].mode == "in-doubt",
+                self.spends[si].threshold,
+                self.spends[si].amount,
+                self.spends[si].percent,
+                tuple(local[o] for o in offer_ids if self._contained(self.spends[si], o, members)),
+            )
+            for si in spend_ids
+        )
+        classes = []
+        for ci in members:
+            cls = self.classes[ci]
+            options = tuple(
+                (local[o.offer], o.slot, o.disc, self._counts_mask(spend_ids, ci, o))
+                for o in self.options[ci]
+            )
+            none_mask = self._counts_mask(spend_ids, ci, None)
+            classes.append((cls.gross, cls.count, none_mask, options))
+        return (tuple(classes), tuple(offers), spends)
+
+    def _contained(self, spend: _Spend, offer_index: int, members: list[int]) -> bool:
+        offer = self.items[offer_index]
+        if isinstance(offer, UnitOffer) or offer.when.exclusive or spend.offer.when.exclusive:
+            return False
+        return self.covered[offer_index] <= set(spend.classes)
+
+    def _counts_mask(self, spend_ids: list[int], ci: int, option: _Option | None) -> int:
+        mask = 0
+        for bit, si in enumerate(spend_ids):
+            if self.counts(self.spends[si], ci, option):
+                mask |= 1 << bit
+        return mask
+
+    # -- from the solution to adjustments -----------------------------------------------------
+
+    def _found(self, splits: list[tuple[int, ...]]) -> Found:
+        taken: dict[int, list[tuple[int, str, _Option]]] = {}
+        unit_net: list[int] = []
+        unit_of: list[tuple[int, str, _Option | None]] = []
+        for ci, cls in enumerate(self.classes):
+            split = splits[ci] or (cls.count,)
+            options: list[_Option | None] = [None, *self.options[ci]]
+            position = 0
+            for option, n in zip(options, split, strict=True):
+                for _ in range(n):
+                    line_id = cls.line_ids[position]
+                    position += 1
+                    unit_of.append((ci, line_id, option))
+                    unit_net.append(cls.gross)
+                    if option is not None:
+                        taken.setdefault(option.offer, []).append(
+                            (len(unit_of) - 1, line_id, option)
+                        )
+        discounts: dict[tuple[str, str], int] = {}
+        names: dict[str, str] = {}
+
+        def give(unit: int, offer_id: str, name: str, amount: int) -> None:
+            if amount == 0:
+                return
+            line_id = unit_of[unit][1]
+            discounts[(line_id, offer_id)] = discounts.get((line_id, offer_id), 0) + amount
+            names[offer_id] = name
+            unit_net[unit] -= amount
+
+        applications: dict[int, list[list[int]]] = {}
+        for offer_index, units in taken.items():
+            offer = self.items[offer_index]
+            unit_ids = [u for u, _, _ in units]
+            if isinstance(offer, UnitOffer):
+                for u, _, option in units:
+                    give(u, offer.id, offer.name, option.disc)
+                continue
+            if isinstance(offer, Bundle):
+                by_slot: list[list[int]] = [[] for _ in offer.slots]
+                for u, _, option in units:
+                    by_slot[option.slot].append(u)
+                apps = [list(app) for app in zip(*by_slot, strict=True)]
+            else:
+                size = offer.quantity if isinstance(offer, Multibuy) else offer.buy + offer.get
+                apps = [unit_ids[i : i + size] for i in range(0, len(unit_ids), size)]
+            if isinstance(offer, BuyGet):
+                for app in apps:
+                    for u in app[offer.buy :]:
+                        option = unit_of[u][2]
+                        assert option is not None
+                        give(u, offer.id, offer.name, option.disc)
+                continue
+            applications[offer_index] = apps  # priced as a whole: counted whole by spend offers
+            for app in apps:
+                grosses = [self.classes[unit_of[u][0]].gross for u in app]
+                for u, share in zip(
+                    app, _share(sum(grosses) - offer.price.minor, grosses), strict=True
+                ):
+                    give(u, offer.id, offer.name, share)
+
+        item_net = list(unit_net)  # spend offers measure what is paid after item offers
+        for spend in self.spends:
+            self._give_spend(spend, unit_of, item_net, applications, give)
+
+        adjustments = tuple(
+            Adjustment(
+                line_id=line_id,
+                promotion_id=offer_id,
+                description=names[offer_id],
+                amount=Money(minor=amount, currency=self.currency),
+            )
+            for (line_id, offer_id), amount in discounts.items()
+            if amount
+        )
+        order = {line_id: i for i, cls in enumerate(self.classes) for line_id in cls.line_ids}
+        adjustments = tuple(sorted(adjustments, key=lambda a: (order[a.line_id], a.promotion_id)))
+        saving = sum(discounts.values())
+        return Found(adjustments=adjustments, hints=(), saving=saving)
+
+    def _give_spend(
+        self,
+        spend: _Spend,
+        unit_of: list[tuple[int, str, _Option | None]],
+        unit_net: list[int],
+        applications: dict[int, list[list[int]]],
+        give: Callable[[int, str, str, int], None],
+    ) -> None:
+        # contributions: single units, and whole applications of contained offers
+        parts: list[list[int]] = []
+        in_app: set[int] = set()
+        for apps in applications.values():
+            for app in apps:
+                in_app.update(app)
+                ci, _, option = unit_of[app[0]]
+                if self.counts(spend, ci, option):
+                    parts.append(app)
+        for u, (ci, _, option) in enumerate(unit_of):
+            if u not in in_app and self.counts(spend, ci, option):
+                parts.append([u])
+        total = sum(unit_net[u] for part in parts for u in part)
+        if total < spend.threshold or not parts:
+            return
+        offer = spend.offer
+        if spend.amount:
+            units = [u for part in parts for u in part]
+            nets = [unit_net[u] for u in units]
+            for u, share in zip(units, _share(min(spend.amount, total), nets), strict=True):
+                give(u, offer.id, offer.name, share)
+            return
+        for part in parts:
+            nets = [unit_net[u] for u in part]
+            saving = _percent_of(sum(nets), spend.percent)
+            for u, share in zip(part, _share(saving, nets), strict=True):
+                give(u, offer.id, offer.name, share)
+
+
+def _share(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split ``amount`` in proportion to ``weights``; largest remainders get the spare units.
+
+    >>> _share(100, [1, 1, 1])
+    [34, 33, 33]
+    >>> _share(5, [0, 0])
+    [3, 2]
+    """
+    total = sum(weights)
+    if total <= 0:
+        weights, total = [1] * len(weights), len(weights)
+    base = [amount * w // total for w in weights]
+    spare = amount - sum(base)
+    order = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
+    for i in order[:spare]:
+        base[i] += 1
+    return base
+
+
+def _unit_saving(cls: _Class, offer: UnitOffer) -> int:
+    benefit = offer.benefit
+    if cls.weighed:
+        weight = cls.weight_g
+        if isinstance(benefit, FixedPrice):
+            return max(0, cls.gross - per_kg(benefit.price, weight).minor)
+        if isinstance(benefit, AmountOff):
+            return min(cls.gross, per_kg(benefit.amount, weight).minor)
+        return _percent_of(cls.gross, benefit.percent)
+    if isinstance(benefit, FixedPrice):
+        return max(0, cls.gross - benefit.price.minor)
+    if isinstance(benefit, AmountOff):
+        return min(cls.gross, benefit.amount.minor)
+    assert isinstance(benefit, PercentOff)
+    return _percent_of(cls.gross, benefit.percent)
+
+
+def _offer_params(offer: Offer) -> tuple[int, ...]:
+    limit = offer.when.max_applications
+    cap = -1 if limit is None else limit
+    if isinstance(offer, UnitOffer):
+        return (_UNIT, 1, 0, cap)
+    if isinstance(offer, Multibuy):
+        return (_MULTI, offer.quantity, offer.price.minor, cap)
+    if isinstance(offer, BuyGet):
+        return (_BUYGET, offer.buy + offer.get, offer.buy, cap)
+    assert isinstance(offer, Bundle)
+    return (_BUNDLE, len(offer.slots), offer.price.minor, cap)
+
+
+# A component: classes (gross, count, none's spend mask, options (offer, slot, disc, mask)),
+# offers (kind, size, price or buy, limit), spends (in doubt, threshold, amount, percent,
+# offers whose applications count whole).
+_ClassKey = tuple[int, int, int, tuple[tuple[int, int, int, int], ...]]
+_SpendKey = tuple[bool, int, int, Decimal, tuple[int, ...]]
+_Key = tuple[tuple[_ClassKey, ...], tuple[tuple[int, ...], ...], tuple[_SpendKey, ...]]
+_State = tuple[int | tuple[int, ...], ...]
+
+
+def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Every way to share ``count`` units among ``parts``; the first (no offer) largest first."""
+    if parts == 1:
+        yield (count,)
+        return
+    for first in range(count, -1, -1):
+        for rest in _splits(count - first, parts - 1):
+            yield (first, *rest)
+
+
+@lru_cache(maxsize=4096)
+def _solve(key: _Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """The best value of a component and, per class, the units given to each option."""
+    classes, offers, spends = key
+    n_offers = len(offers)
+    last_use = [-1] * n_offers
+    for ci, (_, _, _, options) in enumerate(classes):
+        for offer, _, _, _ in options:
+            last_use[offer] = ci
+    closing: list[list[int]] = [[] for _ in classes]
+    for offer, ci in enumerate(last_use):
+        if ci >= 0:
+            closing[ci].append(offer)
+    start: list[int | tuple[int, ...]] = []
+    for kind, size, _, _ in offers:
+        if kind == _BUNDLE:
+            start.append((0,) * (size + 1))  # applications so far, then the slots' counts
+        else:
+            start.append(0)
+    for in_doubt, _, _, _, _ in spends:
+        start.append((0, 0) if in_doubt else 0)
+    layers: list[dict[_State, tuple[int, _State | None, tuple[int, ...]]]] = []
+    states: dict[_State, tuple[int, _State | None, tuple[int, ...]]] = {tuple(start): (0, None, ())}
+    for ci, (gross, count, none_mask, options) in enumerate(classes):
+        following: dict[_State, tuple[int, _State | None, tuple[int, ...]]] = {}
+        all_splits = list(_splits(count, len(options) + 1))
+        for state, (value, _, _) in states.items():
+            for split in all_splits:
+                moved = _move(state, value, gross, none_mask, options, split, offers, spends)
+                if moved is None:
+                    continue
+                new_state, new_value = moved
+                closed = _close(new_state, closing[ci], offers)
+                if closed is None:
+                    continue
+                held = following.get(closed)
+                if held is None or new_value > held[0]:
+                    following[closed] = (new_value, state, split)
+        layers.append(following)
+        states = following
+    best_state = max(states, key=lambda st: states[st][0])  # first of the best: deterministic
+    best = states[best_state][0]
+    chosen: list[tuple[int, ...]] = []
+    cursor: _State | None = best_state
+    for layer in reversed(layers):
+        assert cursor is not None
+        _, previous, split = layer[cursor]
+        chosen.append(split)
+        cursor = previous
+    chosen.reverse()
+    return best, tuple(chosen)
+
+
+def _close(state: _State, closing: list[int], offers: tuple[tuple[int, ...], ...]) -> _State | None:
+    """Offers with no class left must end on whole applications; then they are forgotten."""
+    if not closing:
+        return state
+    as_list = list(state)
+    for offer in closing:
+        kind, size, _, _ = offers[offer]
+        held = as_list[offer]
+        if kind in (_MULTI, _BUYGET):
+            assert isinstance(held, int)
+            if held % size:
+                return None
+            as_list[offer] = 0
+        elif kind == _BUNDLE:
+            assert isinstance(held, tuple)
+            if any(held[1:]):
+                return None
+            as_list[offer] = (0,) * (size + 1)
+        else:
+            as_list[offer] = 0
+    return tuple(as_list)
+
+
+def _move(
+    state: _State,
+    value: int,
+    gross: int,
+    none_mask: int,
+    options: tuple[tuple[int, int, int, int], ...],
+    split: tuple[int, ...],
+    offers: tuple[tuple[int, ...], ...],
+    spends: tuple[_SpendKey, ...],
+) -> tuple[_State, int] | None:
+    """Give a class's units to options as ``split`` says; None where a rule forbids it."""
+    n_offers = len(offers)
+    current = list(state)
+    contributions: list[tuple[int, int]] = []  # (spend mask, amount)
+    if split[0] and none_mask:
+        contributions.extend([(none_mask, gross)] * split[0])
+    for (offer, slot, disc, mask), n in zip(options, split[1:], strict=True):
+        if not n:
+            continue
+        kind, size, param, cap = offers[offer]
+        held = current[offer]
+        if kind == _UNIT:
+            assert isinstance(held, int)
+            if cap >= 0:
+                if held + n > cap:
+                    return None
+                current[offer] = held + n
+            value += disc * n
+            contributions.extend([(mask, gross - disc)] * n)
+        elif kind == _MULTI:
+            assert isinstance(held, int)
+            total = held + n
+            if cap >= 0 and total > cap * size:
+                return None
+            completed = total // size - held // size
+            value += gross * n - param * completed
+            current[offer] = total if cap >= 0 else total % size
+            contained = _contained_mask(offer, spends)
+            contributions.extend([(contained, param)] * completed)
+        elif kind == _BUYGET:
+            assert isinstance(held, int)
+            total = held + n
+            if cap >= 0 and total > cap * size:
+                return None
+            for position in range(held, total):
+                off = disc if position % size >= param else 0
+                value += off
+                contributions.append((mask, gross - off))
+            current[offer] = total if cap >= 0 else total % size
+        else:
+            assert isinstance(held, tuple)
+            apps, slots = held[0], list(held[1:])
+            slots[slot] += n
+            value += gross * n
+            completed = min(slots)
+            if completed:
+                slots = [c - completed for c in slots]
+                apps += completed
+                value -= param * completed
+                contributions.extend([(_contained_mask(offer, spends), param)] * completed)
+            if cap >= 0 and apps + max(slots) > cap:
+                return None
+            current[offer] = (apps if cap >= 0 else 0, *slots)
+    for bit, (in_doubt, threshold, amount, percent, _) in enumerate(spends):
+        position = n_offers + bit
+        flag = 1 << bit
+        for mask, amount_in in contributions:
+            if not mask & flag:
+                continue
+            if not in_doubt:
+                value += _percent_of(amount_in, percent)
+                continue
+            held_spend = current[position]
+            assert isinstance(held_spend, tuple)
+            spent, pending = held_spend
+            if spent >= threshold:
+                if percent:
+                    value += _percent_of(amount_in, percent)
+                continue
+            spent = min(threshold, spent + amount_in)
+            if percent:
+                pending += _percent_of(amount_in, percent)
+            if spent >= threshold:
+                value += amount + pending
+                pending = 0
+            current[position] = (spent, pending)
+    return tuple(current), value
+
+
+def _contained_mask(offer: int, spends: tuple[_SpendKey, ...]) -> int:
+    mask = 0
+    for bit, spend in enumerate(spends):
+        if offer in spend[4]:
+            mask |= 1 << bit
+    return mask

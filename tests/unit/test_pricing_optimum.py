@@ -1,0 +1,156 @@
+"""The best price, provably: the optimiser against a brute-force oracle, and the result's sums."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aisle.domain.catalog import SoldBy
+from aisle.domain.money import Money
+from aisle.domain.pricing import (
+    AmountOff,
+    Bundle,
+    BuyGet,
+    Conditions,
+    FixedPrice,
+    Group,
+    LineToPrice,
+    Multibuy,
+    Offer,
+    PercentOff,
+    PricingPolicy,
+    SpendOffer,
+    TaxMode,
+    UnitOffer,
+    price_lines,
+)
+from tests.unit.pricing_oracle import best_saving
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+GTINS = ["00000000000017", "00000000000024", "00000000000031", "00000000000048"]
+CATEGORY = {GTINS[0]: "yogurt", GTINS[1]: "yogurt", GTINS[2]: "bread", GTINS[3]: "drinks"}
+
+
+def eur(minor: int) -> Money:
+    return Money(minor=minor, currency="EUR")
+
+
+@st.composite
+def groups(draw: st.DrawFn) -> Group:
+    if draw(st.booleans()):
+        chosen = draw(st.sets(st.sampled_from(GTINS), min_size=1, max_size=3))
+        return Group(gtins=frozenset(chosen), name="these")
+    return Group(categories=frozenset({draw(st.sampled_from(["yogurt", "bread", "drinks"]))}))
+
+
+@st.composite
+def conditions(draw: st.DrawFn) -> Conditions:
+    return Conditions(
+        starts_at=NOW - timedelta(days=1),
+        ends_at=NOW + timedelta(days=1),
+        limit=draw(st.none() | st.integers(1, 2)),
+        exclusive=draw(st.booleans()),
+    )
+
+
+@st.composite
+def offers(draw: st.DrawFn, index: int) -> Offer:
+    kind = draw(st.sampled_from(["unit", "multi", "buyget", "bundle", "spend"]))
+    ident, when = f"p{index}", draw(conditions())
+    if kind == "unit":
+        benefit = draw(
+            st.builds(FixedPrice, price=st.integers(0, 400).map(eur))
+            | st.builds(AmountOff, amount=st.integers(1, 150).map(eur))
+            | st.builds(PercentOff, percent=st.sampled_from([Decimal(10), Decimal("33.3")]))
+        )
+        return UnitOffer(id=ident, name=ident, group=draw(groups()), benefit=benefit, when=when)
+    if kind == "multi":
+        quantity = draw(st.integers(2, 3))
+        price = eur(draw(st.integers(100, 900)))
+        return Multibuy(
+            id=ident, name=ident, group=draw(groups()), quantity=quantity, price=price, when=when
+        )
+    if kind == "buyget":
+        return BuyGet(
+            id=ident,
+            name=ident,
+            group=draw(groups()),
+            buy=draw(st.integers(1, 2)),
+            get=1,
+            percent_off=draw(st.sampled_from([Decimal(50), Decimal(100)])),
+            when=when,
+        )
+    if kind == "bundle":
+        slots = tuple(draw(st.lists(groups(), min_size=2, max_size=2)))
+        return Bundle(
+            id=ident, name=ident, slots=slots, price=eur(draw(st.integers(100, 700))), when=when
+        )
+    threshold = draw(st.integers(200, 1500))
+    benefit_spend = draw(
+        st.builds(AmountOff, amount=st.integers(50, 199).map(eur))
+        | st.builds(PercentOff, percent=st.sampled_from([Decimal(5), Decimal(10)]))
+    )
+    group = draw(st.just(Group(everything=True)) | groups())
+    return SpendOffer(
+        id=ident,
+        name=ident,
+        group=group,
+        threshold=eur(threshold),
+        benefit=benefit_spend,
+        when=when,
+    )
+
+
+@st.composite
+def baskets(draw: st.DrawFn) -> list[LineToPrice]:
+    lines: list[LineToPrice] = []
+    units = 0
+    for index in range(draw(st.integers(1, 4))):
+        gtin = draw(st.sampled_from(GTINS))
+        kind = draw(st.sampled_from(["each", "each", "each", "weighed", "label"]))
+        price = eur(draw(st.integers(50, 500)))
+        common = {
+            "line_id": f"l{index}",
+            "gtin": gtin,
+            "unit_price": price,
+            "tax_rate": draw(st.sampled_from([Decimal(5), Decimal(25)])),
+            "category": CATEGORY[gtin],
+        }
+        if kind == "weighed":
+            lines.append(
+                LineToPrice(
+                    quantity=1,
+                    sold_by=SoldBy.WEIGHT,
+                    weight_g=draw(st.integers(100, 2000)),
+                    **common,
+                )  # type: ignore[arg-type]
+            )
+            units += 1
+            continue
+        quantity = draw(st.integers(1, max(1, 6 - units)))
+        if units + quantity > 6:
+            break
+        units += quantity
+        label = eur(draw(st.integers(10, 400))) if kind == "label" else None
+        lines.append(LineToPrice(quantity=quantity, label_price=label, **common))  # type: ignore[arg-type]
+    return lines
+
+
+POLICY = PricingPolicy(currency="EUR")
+
+
+@settings(max_examples=300)
+@given(
+    lines=baskets(),
+    rules=st.lists(st.integers(), min_size=1, max_size=3).flatmap(
+        lambda xs: st.tuples(*(offers(i) for i in range(len(xs))))
+    ),
+)
+def test_the_engine_finds_the_same_saving_as_trying_every_combination(
+    lines: list[LineToPrice], rules: tuple[Offer, ...]
+) -> None:
+    result = price_lines(lines, rules, POLICY, NOW)
+    assert result.discount_total.minor == best_saving(lines, rules)
