@@ -205,7 +205,7 @@ def _spend_savings(
     for spend in spends:
         qualifying = {u for u, unit in enumerate(units) if _covers(spend.group, unit)}
 
-        def counts(u: int) -> bool:
+        def counts(u: int, spend: SpendOffer = spend, qualifying: set[int] = qualifying) -> bool:
             choice = assignment[u]
             if u not in qualifying:
                 return False

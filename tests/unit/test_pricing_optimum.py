@@ -154,3 +154,26 @@ def test_the_engine_finds_the_same_saving_as_trying_every_combination(
 ) -> None:
     result = price_lines(lines, rules, POLICY, NOW)
     assert result.discount_total.minor == best_saving(lines, rules)
+
+
+@settings(max_examples=150)
+@given(
+    lines=baskets(),
+    rules=st.lists(st.integers(), min_size=0, max_size=4).flatmap(
+        lambda xs: st.tuples(*(offers(i) for i in range(len(xs))))
+    ),
+    mode=st.sampled_from(list(TaxMode)),
+)
+def test_totals_add_up_to_the_cent_and_the_same_basket_prices_the_same_way(
+    lines: list[LineToPrice], rules: tuple[Offer, ...], mode: TaxMode
+) -> None:
+    policy = PricingPolicy(currency="EUR", tax_mode=mode)
+    result = price_lines(lines, rules, policy, NOW)
+    again = price_lines(list(lines), list(reversed(rules)), policy, NOW)
+    assert again == result
+    for priced in result.lines:
+        assert sum(a.amount.minor for a in priced.adjustments) == priced.discount.minor
+        assert 0 <= priced.net.minor <= priced.gross.minor
+    assert result.discount_total.minor == sum(p.discount.minor for p in result.lines)
+    tax = result.tax_total.minor if mode is TaxMode.EXCLUSIVE else 0
+    assert result.total.minor == result.subtotal.minor - result.discount_total.minor + tax

@@ -127,7 +127,97 @@ def optimise(
     items.sort(key=lambda o: o.id)
     spends = sorted((o for o in offers if isinstance(o, SpendOffer)), key=lambda o: o.id)
     problem = _Problem(classes, items, spends, currency)
-    return problem.solve()
+    found = problem.solve()
+    hints = _hints(problem, lines, gross, currency, found)
+    return Found(adjustments=found.adjustments, hints=hints, saving=found.saving)
+
+
+def _hints(
+    problem: _Problem,
+    lines: Sequence[LineToPrice],
+    gross: Mapping[str, Money],
+    currency: str,
+    found: Found,
+) -> tuple[Hint, ...]:
+    """What one more purchase would save: one or two more units of a multibuy or "buy k get j"
+    (priced exactly, by pricing the basket with them), or a little more spend on a threshold."""
+    hints: list[Hint] = []
+    for index, offer in enumerate(problem.items):
+        if not isinstance(offer, Multibuy | BuyGet):
+            continue
+        covered = sorted(problem.covered[index], key=lambda ci: problem.classes[ci].gross)
+        if not covered:
+            continue
+        size = offer.quantity if isinstance(offer, Multibuy) else offer.buy + offer.get
+        units = sum(problem.classes[ci].count for ci in covered)
+        missing = -units % size
+        if not missing or missing > 2:
+            continue
+        cheapest = problem.classes[covered[0]]
+        template = next(line for line in lines if line.line_id == cheapest.line_ids[0])
+        extra = LineToPrice(
+            line_id="\x00hint",
+            gtin=template.gtin,
+            quantity=missing,
+            unit_price=template.unit_price,
+            tax_rate=template.tax_rate,
+            category=template.category,
+            brand=template.brand,
+            department=template.department,
+        )
+        more = dict(gross)
+        more[extra.line_id] = template.unit_price * missing
+        classes = _classes([*lines, extra], more)
+        spends = sorted((s.offer for s in problem.spends), key=lambda o: o.id)
+        saving = _Problem(classes, problem.items, spends, currency).solve().saving - found.saving
+        if saving <= 0:
+            continue
+        what = offer.group.name or template.name or "item"
+        hints.append(
+            Hint(
+                promotion_id=offer.id,
+                message=f"Add {missing} more {what}: {offer.name}",
+                saving=Money(minor=saving, currency=currency),
+            )
+        )
+    for spend in problem.spends:
+        if spend.mode != "in-doubt":
+            continue
+        paid = _paid_towards(problem, spend, found)
+        short = spend.threshold - paid
+        if 0 < short <= spend.threshold // 2:
+            what = spend.offer.group.name or ("your shop" if spend.offer.group.everything else "")
+            hints.append(
+                Hint(
+                    promotion_id=spend.offer.id,
+                    message=(
+                        f"Spend {Money(minor=short, currency=currency)} more"
+                        f"{' on ' + what if what else ''}: {spend.offer.name}"
+                    ),
+                    saving=Money(minor=spend.amount, currency=currency),
+                )
+            )
+    return tuple(hints)
+
+
+def _paid_towards(problem: _Problem, spend: _Spend, found: Found) -> int:
+    """What the qualifying lines cost after the chosen item offers (a hint's estimate)."""
+    discounts: dict[str, int] = {}
+    for adjustment in found.adjustments:
+        if adjustment.promotion_id != spend.offer.id:
+            discounts[adjustment.line_id] = (
+                discounts.get(adjustment.line_id, 0) + adjustment.amount.minor
+            )
+    paid = 0
+    seen: set[str] = set()
+    for ci in spend.classes:
+        cls = problem.classes[ci]
+        paid += cls.gross * cls.count
+        for line_id in cls.line_ids:
+            if line_id not in seen:
+                seen.add(line_id)
+                paid -= discounts.get(line_id, 0)
+    return paid
 
 
 def _classes(lines: Sequence[LineToPrice], gross: Mapping[str, Money]) -> list[_Class]:
@@ -512,27 +602,61 @@ def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
 def _solve(key: _Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     """The best value of a component and, per class, the units given to each option."""
     classes, offers, spends = key
-    n_offers = len(offers)
-    last_use = [-1] * n_offers
-    for ci, (_, _, _, options) in enumerate(classes):
-        for offer, _, _, _ in options:
-            last_use[offer] = ci
-    closing: list[list[int]] = [[] for _ in classes]
-    for offer, ci in enumerate(last_use):
-        if ci >= 0:
-            closing[ci].append(offer)
+    order = _order(classes, offers)
+    if not any(in_doubt for in_doubt, _, _, _, _ in spends):
+        return _programme(key, order, None)
+    # A threshold in doubt makes the spend so far part of the state, which can take many
+    # values. The same programme without those offers gives, for every state, the most the
+    # rest of the basket can still save; a state that can't beat that programme's optimum even
+    # with every threshold still open met is dropped.
+    kept = [bit for bit, spend in enumerate(spends) if not spend[0]]
+    reduced_classes = tuple(
+        (
+            gross,
+            count,
+            _remap(none_mask, kept),
+            tuple((o, sl, d, _remap(m, kept)) for o, sl, d, m in options),
+        )
+        for gross, count, none_mask, options in classes
+    )
+    reduced: _Key = (reduced_classes, offers, tuple(spends[bit] for bit in kept))
+    futures: list[dict[_State, int]] = []
+    floor, _ = _programme(reduced, order, None, futures)
+    return _programme(key, order, _Bound(futures, floor, len(offers), kept))
+
+
+def _remap(mask: int, kept: list[int]) -> int:
+    return sum(1 << new for new, old in enumerate(kept) if mask & (1 << old))
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    futures: list[dict[_State, int]]  # per step: reduced state -> most still to save after it
+    floor: int  # a value some solution reaches
+    n_offers: int
+    kept: list[int]  # the spends that are not in doubt, by bit
+
+
+def _programme(
+    key: _Key,
+    order: list[int],
+    bound: _Bound | None,
+    futures: list[dict[_State, int]] | None = None,
+) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    classes, offers, spends = key
+    plan = _Plan(classes, offers, spends, order)
     start: list[int | tuple[int, ...]] = []
     for kind, size, _, _ in offers:
-        if kind == _BUNDLE:
-            start.append((0,) * (size + 1))  # applications so far, then the slots' counts
-        else:
-            start.append(0)
+        start.append((0,) * (size + 1) if kind == _BUNDLE else 0)  # a bundle: apps, slots
     for in_doubt, _, _, _, _ in spends:
         start.append((0, 0) if in_doubt else 0)
     layers: list[dict[_State, tuple[int, _State | None, tuple[int, ...]]]] = []
+    edges: list[list[tuple[_State, _State, int]]] = []
     states: dict[_State, tuple[int, _State | None, tuple[int, ...]]] = {tuple(start): (0, None, ())}
-    for ci, (gross, count, none_mask, options) in enumerate(classes):
+    for step, ci in enumerate(order):
+        gross, count, none_mask, options = classes[ci]
         following: dict[_State, tuple[int, _State | None, tuple[int, ...]]] = {}
+        step_edges: list[tuple[_State, _State, int]] = []
         all_splits = list(_splits(count, len(options) + 1))
         for state, (value, _, _) in states.items():
             for split in all_splits:
@@ -540,48 +664,231 @@ def _solve(key: _Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
                 if moved is None:
                     continue
                 new_state, new_value = moved
-                closed = _close(new_state, closing[ci], offers)
-                if closed is None:
+                settled = plan.settle(new_state, step)
+                if settled is None:
                     continue
-                held = following.get(closed)
+                if bound is not None and not _promising(settled, new_value, step, bound, plan):
+                    continue
+                if futures is not None:
+                    step_edges.append((state, settled, new_value - value))
+                held = following.get(settled)
                 if held is None or new_value > held[0]:
-                    following[closed] = (new_value, state, split)
+                    following[settled] = (new_value, state, split)
         layers.append(following)
+        edges.append(step_edges)
         states = following
     best_state = max(states, key=lambda st: states[st][0])  # first of the best: deterministic
     best = states[best_state][0]
-    chosen: list[tuple[int, ...]] = []
+    if futures is not None:
+        after: dict[_State, int] = dict.fromkeys(states, 0)
+        backwards = [after]
+        for step in range(len(order) - 1, 0, -1):
+            before: dict[_State, int] = {}
+            for source, target, delta in edges[step]:
+                if target in after:
+                    gain = delta + after[target]
+                    if before.get(source, gain - 1) < gain:
+                        before[source] = gain
+            backwards.append(before)
+            after = before
+        futures.extend(reversed(backwards))
+    chosen: list[tuple[int, ...]] = [()] * len(classes)
     cursor: _State | None = best_state
-    for layer in reversed(layers):
+    for step in range(len(order) - 1, -1, -1):
         assert cursor is not None
-        _, previous, split = layer[cursor]
-        chosen.append(split)
+        _, previous, split = layers[step][cursor]
+        chosen[order[step]] = split
         cursor = previous
-    chosen.reverse()
     return best, tuple(chosen)
 
 
-def _close(state: _State, closing: list[int], offers: tuple[tuple[int, ...], ...]) -> _State | None:
-    """Offers with no class left must end on whole applications; then they are forgotten."""
-    if not closing:
-        return state
-    as_list = list(state)
-    for offer in closing:
-        kind, size, _, _ = offers[offer]
-        held = as_list[offer]
-        if kind in (_MULTI, _BUYGET):
-            assert isinstance(held, int)
-            if held % size:
-                return None
-            as_list[offer] = 0
-        elif kind == _BUNDLE:
+def _promising(state: _State, value: int, step: int, bound: _Bound, plan: _Plan) -> bool:
+    """Whether a state with a threshold in doubt can still beat the floor."""
+    reduced = state[: bound.n_offers] + tuple(state[bound.n_offers + bit] for bit in bound.kept)
+    rest = bound.futures[step].get(reduced)
+    if rest is None:
+        return False
+    bonus = 0
+    later = plan.later_spend[step]
+    for bit, (in_doubt, threshold, amount, percent, _) in enumerate(plan.spends):
+        if not in_doubt:
+            continue
+        held = state[bound.n_offers + bit]
+        assert isinstance(held, tuple)
+        spent, pending = held
+        if spent < 0:
+            continue
+        if spent < threshold:
+            bonus += amount + pending
+        if percent:  # each contribution rounds on its own: at most a unit each more
+            bonus += _percent_of(later[bit], percent) + plan.later_count[step]
+    return value + rest + bonus >= bound.floor
+
+
+def _order(
+    classes: tuple[_ClassKey, ...],
+    offers: tuple[tuple[int, ...], ...],
+    spends: tuple[_SpendKey, ...] = (),
+) -> list[int]:
+    """An order of the classes that keeps few offers open at once.
+
+    Only a "buy k get j" needs its own classes in order of price (as the key lists them); the
+    other offers and the spend offers don't mind, so the classes of one offer are drawn together
+    to close it early, which keeps the programme's states few.
+    """
+    uses: list[set[int]] = [{o for o, _, _, _ in options} for _, _, _, options in classes]
+    for bit, spend in enumerate(spends):  # a threshold in doubt is kept open like an offer
+        if spend[0]:
+            for ci, (_, _, none_mask, _) in enumerate(classes):
+                if none_mask & (1 << bit):
+                    uses[ci].add(len(offers) + bit)
+    users: dict[int, list[int]] = {}
+    for ci, used in enumerate(uses):
+        for offer in used:
+            users.setdefault(offer, []).append(ci)
+    waiting: dict[int, int] = {}  # a class -> its buy-get predecessors not placed yet
+    for ci, used in enumerate(uses):
+        waiting[ci] = sum(
+            1
+            for offer in used
+            if offer < len(offers) and offers[offer][0] == _BUYGET
+            for other in users[offer]
+            if other < ci
+        )
+    placed: list[int] = []
+    done: set[int] = set()
+    open_offers: set[int] = set()
+    remaining_users = {offer: len(members) for offer, members in users.items()}
+    while len(placed) < len(classes):
+        ready = [ci for ci in range(len(classes)) if ci not in done and waiting[ci] == 0]
+        best = min(
+            ready,
+            key=lambda ci: (
+                len(uses[ci] - open_offers),  # opens the fewest new offers
+                -sum(1 for o in uses[ci] if remaining_users[o] == 1),  # closes the most
+                ci,
+            ),
+        )
+        placed.append(best)
+        done.add(best)
+        for offer in uses[best]:
+            remaining_users[offer] -= 1
+            if remaining_users[offer] == 0:
+                open_offers.discard(offer)
+            else:
+                open_offers.add(offer)
+            if offer < len(offers) and offers[offer][0] == _BUYGET:
+                for other in users[offer]:
+                    if other > best:
+                        waiting[other] -= 1
+    return placed
+
+
+class _Plan:
+    """What each step of the programme may forget, and what can no longer be completed."""
+
+    def __init__(
+        self,
+        classes: tuple[_ClassKey, ...],
+        offers: tuple[tuple[int, ...], ...],
+        spends: tuple[_SpendKey, ...],
+        order: list[int],
+    ) -> None:
+        self.offers = offers
+        self.spends = spends
+        n = len(order)
+        first = [n] * len(offers)
+        last = [-1] * len(offers)
+        spend_last = [-1] * len(spends)
+        for step, ci in enumerate(order):
+            for offer, _, _, _ in classes[ci][3]:
+                first[offer] = min(first[offer], step)
+                last[offer] = step
+            for bit in range(len(spends)):
+                if classes[ci][2] & (1 << bit):
+                    spend_last[bit] = step
+        self.closing = [[o for o in range(len(offers)) if last[o] == step] for step in range(n)]
+        self.open = [
+            [o for o in range(len(offers)) if first[o] <= step < last[o]] for step in range(n)
+        ]
+        self.closing_spends = [
+            {b for b in range(len(spends)) if spend_last[b] == step} for step in range(n)
+        ]
+        # units still to come, per offer and slot, and the most spend still to come
+        self.later_units: list[dict[tuple[int, int], int]] = []
+        self.later_spend: list[list[int]] = []
+        self.later_count: list[int] = []
+        units: dict[tuple[int, int], int] = {}
+        spend = [0] * len(spends)
+        total = 0
+        for step in range(n - 1, -1, -1):
+            self.later_units.append(dict(units))
+            self.later_spend.append(list(spend))
+            self.later_count.append(total)
+            gross, count, none_mask, options = classes[order[step]]
+            total += count
+            for offer, slot, _, _ in options:
+                units[(offer, slot)] = units.get((offer, slot), 0) + count
+            for bit in range(len(spends)):
+                if none_mask & (1 << bit):
+                    spend[bit] += gross * count
+        self.later_units.reverse()
+        self.later_spend.reverse()
+        self.later_count.reverse()
+
+    def settle(self, state: _State, step: int) -> _State | None:
+        """Forget what no later class needs; None for a state that can't end well."""
+        as_list: list[int | tuple[int, ...]] | None = None
+        for offer in self.closing[step]:
+            kind, size, _, _ = self.offers[offer]
+            held = state[offer]
+            if kind == _BUNDLE:
+                assert isinstance(held, tuple)
+                if any(held[1:]):
+                    return None
+                fresh: int | tuple[int, ...] = (0,) * (size + 1)
+            else:
+                assert isinstance(held, int)
+                if kind != _UNIT and held % size:
+                    return None
+                fresh = 0
+            if held != fresh:
+                as_list = as_list if as_list is not None else list(state)
+                as_list[offer] = fresh
+        later = self.later_units[step]
+        for offer in self.open[step]:
+            kind, size, _, _ = self.offers[offer]
+            held = state[offer]
+            if kind in (_MULTI, _BUYGET):
+                assert isinstance(held, int)
+                missing = -held % size
+                if missing and later.get((offer, 0), 0) < missing:
+                    return None
+            elif kind == _BUNDLE:
+                assert isinstance(held, tuple)
+                top = max(held[1:])
+                for slot in range(size):
+                    if top - held[1 + slot] > later.get((offer, slot), 0):
+                        return None
+        base = len(self.offers)
+        later_spend = self.later_spend[step]
+        for bit, (in_doubt, threshold, _, _, _) in enumerate(self.spends):
+            if not in_doubt:
+                continue
+            held = state[base + bit]
             assert isinstance(held, tuple)
-            if any(held[1:]):
-                return None
-            as_list[offer] = (0,) * (size + 1)
-        else:
-            as_list[offer] = 0
-    return tuple(as_list)
+            spent = held[0]
+            closing = bit in self.closing_spends[step]
+            if spent < threshold and (closing or spent + later_spend[bit] < threshold):
+                fresh = (-1, 0)  # can no longer be met: the pending saving is lost
+            elif closing:
+                fresh = (0, 0)
+            else:
+                continue
+            if held != fresh:
+                as_list = as_list if as_list is not None else list(state)
+                as_list[base + bit] = fresh
+        return tuple(as_list) if as_list is not None else state
 
 
 def _move(
@@ -659,6 +966,8 @@ def _move(
             held_spend = current[position]
             assert isinstance(held_spend, tuple)
             spent, pending = held_spend
+            if spent < 0:
+                continue  # can no longer be met
             if spent >= threshold:
                 if percent:
                     value += _percent_of(amount_in, percent)
