@@ -89,8 +89,8 @@ def offers(draw: st.DrawFn, index: int) -> Offer:
             id=ident, name=ident, slots=slots, price=eur(draw(st.integers(100, 700))), when=when
         )
     threshold = draw(st.integers(200, 1500))
-    benefit_spend = draw(
-        st.builds(AmountOff, amount=st.integers(50, 199).map(eur))
+    benefit_spend = draw(  # at most a quarter each: stacked, they stay below the price
+        st.builds(AmountOff, amount=st.integers(1, threshold // 4).map(eur))
         | st.builds(PercentOff, percent=st.sampled_from([Decimal(5), Decimal(10)]))
     )
     group = draw(st.just(Group(everything=True)) | groups())

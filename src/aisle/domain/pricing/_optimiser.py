@@ -33,6 +33,7 @@ split between the groups before it is known.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -128,20 +129,25 @@ def optimise(
     spends = sorted((o for o in offers if isinstance(o, SpendOffer)), key=lambda o: o.id)
     problem = _Problem(classes, items, spends, currency)
     found = problem.solve()
-    hints = _hints(problem, lines, gross, currency, found)
+    hints = _hints(problem, lines, currency, found)
     return Found(adjustments=found.adjustments, hints=hints, saving=found.saving)
 
 
 def _hints(
     problem: _Problem,
     lines: Sequence[LineToPrice],
-    gross: Mapping[str, Money],
     currency: str,
     found: Found,
 ) -> tuple[Hint, ...]:
-    """What one more purchase would save: one or two more units of a multibuy or "buy k get j"
-    (priced exactly, by pricing the basket with them), or a little more spend on a threshold."""
+    """What one more purchase would save: one or two more units of a multibuy or "buy k get j",
+    or a little more spend on a threshold.
+
+    The saving is the new application's, made of the group's units that no offer took and the
+    cheapest covered product: an estimate (pricing the basket again would be exact, and would
+    cost a whole solve per hint on every scan).
+    """
     hints: list[Hint] = []
+    taken = {a.line_id for a in found.adjustments}
     for index, offer in enumerate(problem.items):
         if not isinstance(offer, Multibuy | BuyGet):
             continue
@@ -155,21 +161,7 @@ def _hints(
             continue
         cheapest = problem.classes[covered[0]]
         template = next(line for line in lines if line.line_id == cheapest.line_ids[0])
-        extra = LineToPrice(
-            line_id="\x00hint",
-            gtin=template.gtin,
-            quantity=missing,
-            unit_price=template.unit_price,
-            tax_rate=template.tax_rate,
-            category=template.category,
-            brand=template.brand,
-            department=template.department,
-        )
-        more = dict(gross)
-        more[extra.line_id] = template.unit_price * missing
-        classes = _classes([*lines, extra], more)
-        spends = sorted((s.offer for s in problem.spends), key=lambda o: o.id)
-        saving = _Problem(classes, problem.items, spends, currency).solve().saving - found.saving
+        saving = _upsell_saving(problem, offer, covered, taken, missing)
         if saving <= 0:
             continue
         what = offer.group.name or template.name or "item"
@@ -198,6 +190,34 @@ def _hints(
                 )
             )
     return tuple(hints)
+
+
+def _upsell_saving(
+    problem: _Problem,
+    offer: Multibuy | BuyGet,
+    covered: list[int],
+    taken: set[str],
+    missing: int,
+) -> int:
+    free = sorted(
+        (
+            problem.classes[ci].gross
+            for ci in covered
+            for line_id in problem.classes[ci].line_ids
+            if line_id not in taken
+        ),
+        reverse=True,
+    )
+    cheapest = problem.classes[covered[0]].gross
+    if isinstance(offer, Multibuy):
+        joined = free[: offer.quantity - missing]
+        if len(joined) + missing != offer.quantity:
+            return 0
+        return sum(joined) + missing * cheapest - offer.price.minor
+    joined = free[: offer.buy + offer.get - missing] + [cheapest] * missing
+    if len(joined) != offer.buy + offer.get:
+        return 0
+    return sum(_percent_of(g, offer.percent_off) for g in sorted(joined)[: offer.get])
 
 
 def _paid_towards(problem: _Problem, spend: _Spend, found: Found) -> int:
@@ -476,7 +496,7 @@ class _Problem:
 
         item_net = list(unit_net)  # spend offers measure what is paid after item offers
         for spend in self.spends:
-            self._give_spend(spend, unit_of, item_net, applications, give)
+            self._give_spend(spend, unit_of, item_net, unit_net, applications, give)
 
         adjustments = tuple(
             Adjustment(
@@ -498,6 +518,7 @@ class _Problem:
         spend: _Spend,
         unit_of: list[tuple[int, str, _Option | None]],
         unit_net: list[int],
+        live_net: list[int],
         applications: dict[int, list[list[int]]],
         give: Callable[[int, str, str, int], None],
     ) -> None:
@@ -517,16 +538,19 @@ class _Problem:
         if total < spend.threshold or not parts:
             return
         offer = spend.offer
+        # shares go by what is left of each unit, and never beyond it: stacked spend offers
+        # that could take more than an item's price are refused on import, this only guards
         if spend.amount:
             units = [u for part in parts for u in part]
-            nets = [unit_net[u] for u in units]
-            for u, share in zip(units, _share(min(spend.amount, total), nets), strict=True):
+            left = [live_net[u] for u in units]
+            saving = min(spend.amount, total, sum(left))
+            for u, share in zip(units, _share(saving, left), strict=True):
                 give(u, offer.id, offer.name, share)
             return
         for part in parts:
-            nets = [unit_net[u] for u in part]
-            saving = _percent_of(sum(nets), spend.percent)
-            for u, share in zip(part, _share(saving, nets), strict=True):
+            left = [live_net[u] for u in part]
+            saving = min(_percent_of(sum(unit_net[u] for u in part), spend.percent), sum(left))
+            for u, share in zip(part, _share(saving, left), strict=True):
                 give(u, offer.id, offer.name, share)
 
 
@@ -607,8 +631,11 @@ def _solve(key: _Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
         return _programme(key, order, None)
     # A threshold in doubt makes the spend so far part of the state, which can take many
     # values. The same programme without those offers gives, for every state, the most the
-    # rest of the basket can still save; a state that can't beat that programme's optimum even
-    # with every threshold still open met is dropped.
+    # rest of the basket can still save. Good solutions come cheaply from programmes that
+    # price spending instead of counting it (a Lagrangian relaxation: each cent spent towards
+    # the threshold is worth a fraction of a cent); the best of them, valued by the real rules,
+    # is a floor, and a state that can't reach the floor even with every threshold still open
+    # met is dropped. The floor is a value some solution has, so the optimum is never dropped.
     kept = [bit for bit, spend in enumerate(spends) if not spend[0]]
     reduced_classes = tuple(
         (
@@ -621,8 +648,47 @@ def _solve(key: _Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     )
     reduced: _Key = (reduced_classes, offers, tuple(spends[bit] for bit in kept))
     futures: list[dict[_State, int]] = []
-    floor, _ = _programme(reduced, order, None, futures)
-    return _programme(key, order, _Bound(futures, floor, len(offers), kept))
+    floor, chosen = _programme(reduced, order, None, futures)
+    floor = max(floor, _value_of(key, order, chosen))
+    relaxed: list[tuple[Decimal, list[dict[_State, int]]]] = []
+    for weight in _SPEND_WEIGHTS:
+        priced = tuple(
+            (False, threshold, 0, weight, contained) if in_doubt else spend
+            for spend in spends
+            for in_doubt, threshold, _, _, contained in (spend,)
+        )
+        weighted: list[dict[_State, int]] = []
+        _, chosen = _programme((classes, offers, priced), order, None, weighted)
+        relaxed.append((weight, weighted))
+        floor = max(floor, _value_of(key, order, chosen))
+    return _programme(key, order, _Bound(futures, floor, len(offers), kept, relaxed))
+
+
+_SPEND_WEIGHTS = tuple(Decimal(w) for w in (30, 60, 85, 100))  # percent of a cent per cent
+
+
+def _start(offers: tuple[tuple[int, ...], ...], spends: tuple[_SpendKey, ...]) -> _State:
+    start: list[int | tuple[int, ...]] = []
+    for kind, size, _, _ in offers:
+        start.append((0,) * (size + 1) if kind == _BUNDLE else 0)  # a bundle: apps, slots
+    for in_doubt, _, _, _, _ in spends:
+        start.append((0, 0) if in_doubt else 0)
+    return tuple(start)
+
+
+def _value_of(key: _Key, order: list[int], chosen: tuple[tuple[int, ...], ...]) -> int:
+    """What a solution is worth under the rules of ``key``."""
+    classes, offers, spends = key
+    plan = _Plan(classes, offers, spends, order)
+    state, value = _start(offers, spends), 0
+    for step, ci in enumerate(order):
+        gross, _, none_mask, options = classes[ci]
+        moved = _move(state, value, gross, none_mask, options, chosen[ci], offers, spends)
+        assert moved is not None, "a solution of the relaxed programme obeys every offer"
+        settled = plan.settle(moved[0], step)
+        assert settled is not None
+        state, value = settled, moved[1]
+    return value
 
 
 def _remap(mask: int, kept: list[int]) -> int:
@@ -635,6 +701,7 @@ class _Bound:
     floor: int  # a value some solution reaches
     n_offers: int
     kept: list[int]  # the spends that are not in doubt, by bit
+    relaxed: list[tuple[Decimal, list[dict[_State, int]]]]  # per weight: futures, spend priced
 
 
 def _programme(
@@ -645,14 +712,11 @@ def _programme(
 ) -> tuple[int, tuple[tuple[int, ...], ...]]:
     classes, offers, spends = key
     plan = _Plan(classes, offers, spends, order)
-    start: list[int | tuple[int, ...]] = []
-    for kind, size, _, _ in offers:
-        start.append((0,) * (size + 1) if kind == _BUNDLE else 0)  # a bundle: apps, slots
-    for in_doubt, _, _, _, _ in spends:
-        start.append((0, 0) if in_doubt else 0)
     layers: list[dict[_State, tuple[int, _State | None, tuple[int, ...]]]] = []
     edges: list[list[tuple[_State, _State, int]]] = []
-    states: dict[_State, tuple[int, _State | None, tuple[int, ...]]] = {tuple(start): (0, None, ())}
+    states: dict[_State, tuple[int, _State | None, tuple[int, ...]]] = {
+        _start(offers, spends): (0, None, ())
+    }
     for step, ci in enumerate(order):
         gross, count, none_mask, options = classes[ci]
         following: dict[_State, tuple[int, _State | None, tuple[int, ...]]] = {}
@@ -703,13 +767,23 @@ def _programme(
 
 
 def _promising(state: _State, value: int, step: int, bound: _Bound, plan: _Plan) -> bool:
-    """Whether a state with a threshold in doubt can still beat the floor."""
-    reduced = state[: bound.n_offers] + tuple(state[bound.n_offers + bit] for bit in bound.kept)
-    rest = bound.futures[step].get(reduced)
+    """Whether a state with a threshold in doubt can still reach the floor.
+
+    Without claiming a threshold in doubt, the rest of the basket saves at most what the
+    programme without them says. Claiming a set of them needs at least their shortfall spent;
+    a programme that pays ``w`` % of a cent per cent spent bounds the rest by its future less
+    ``w`` % of the shortfall (each of its contributions rounds on its own: a unit each of slack).
+    """
+    offers_part = state[: bound.n_offers]
+    rest = bound.futures[step].get(
+        offers_part + tuple(state[bound.n_offers + b] for b in bound.kept)
+    )
     if rest is None:
         return False
-    bonus = 0
     later = plan.later_spend[step]
+    slack = plan.later_count[step]
+    extra = 0  # percentages still to come on thresholds met or in doubt
+    claimable: list[tuple[int, int]] = []  # (shortfall, bonus) of thresholds still open
     for bit, (in_doubt, threshold, amount, percent, _) in enumerate(plan.spends):
         if not in_doubt:
             continue
@@ -718,11 +792,27 @@ def _promising(state: _State, value: int, step: int, bound: _Bound, plan: _Plan)
         spent, pending = held
         if spent < 0:
             continue
+        if percent:
+            extra += _percent_of(later[bit], percent) + slack
         if spent < threshold:
-            bonus += amount + pending
-        if percent:  # each contribution rounds on its own: at most a unit each more
-            bonus += _percent_of(later[bit], percent) + plan.later_count[step]
-    return value + rest + bonus >= bound.floor
+            claimable.append((threshold - spent, amount + pending))
+    best = value + rest + extra
+    if best >= bound.floor or not claimable:
+        return best >= bound.floor
+    zeros = (0,) * len(plan.spends)
+    relaxed = [
+        (weight, futures[step].get(offers_part + zeros)) for weight, futures in bound.relaxed
+    ]
+    for size in range(1, len(claimable) + 1):
+        for chosen in itertools.combinations(claimable, size):
+            shortfall = sum(short for short, _ in chosen)
+            ceiling = rest
+            for weight, future in relaxed:
+                if future is not None:
+                    ceiling = min(ceiling, future - int(weight * shortfall / 100) + slack)
+            if value + ceiling + extra + sum(bonus for _, bonus in chosen) >= bound.floor:
+                return True
+    return False
 
 
 def _order(
