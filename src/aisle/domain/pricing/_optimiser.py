@@ -629,6 +629,21 @@ def _solve(key: _Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     order = _order(classes, offers)
     if not any(in_doubt for in_doubt, _, _, _, _ in spends):
         return _programme(key, order, None)
+    # the least each threshold in doubt can get, over every solution: one the basket always
+    # reaches is no longer in doubt; then, from every state, the least still to come, so a
+    # state that will surely reach its threshold has it met at once
+    least: dict[int, list[dict[_State, int]]] = {}
+    for bit, spend in enumerate(spends):
+        if spend[0]:
+            only = tuple(
+                (False, t, 0, -_HUGE if b == bit else Decimal(0), c)
+                for b, (_, t, _, _, c) in enumerate(spends)
+            )
+            least[bit] = []
+            lowest, _ = _programme((classes, offers, only), order, None, least[bit])
+            if _spent(lowest) >= spend[1]:
+                always = (False, spend[1], 0, spend[3], spend[4])
+                return _solve((classes, offers, (*spends[:bit], always, *spends[bit + 1 :])))
     # A threshold in doubt makes the spend so far part of the state, which can take many
     # values. The same programme without those offers gives, for every state, the most the
     # rest of the basket can still save. Good solutions come cheaply from programmes that
@@ -661,7 +676,16 @@ def _solve(key: _Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
         _, chosen = _programme((classes, offers, priced), order, None, weighted)
         relaxed.append((weight, weighted))
         floor = max(floor, _value_of(key, order, chosen))
-    return _programme(key, order, _Bound(futures, floor, len(offers), kept, relaxed))
+    bound = _Bound(futures, floor, len(offers), kept, relaxed, least)
+    return _programme(key, order, bound)
+
+
+_HUGE = Decimal(10**11)  # percent: a cent spent costs 10**9, more than any saving is worth
+
+
+def _spent(value: int) -> int:
+    """The spend in the value of a programme that charges 10**9 per cent spent."""
+    return (-value + 10**9 // 2) // 10**9
 
 
 _SPEND_WEIGHTS = tuple(Decimal(w) for w in (30, 60, 85, 100))  # percent of a cent per cent
@@ -702,6 +726,31 @@ class _Bound:
     n_offers: int
     kept: list[int]  # the spends that are not in doubt, by bit
     relaxed: list[tuple[Decimal, list[dict[_State, int]]]]  # per weight: futures, spend priced
+    least: dict[int, list[dict[_State, int]]]  # per threshold in doubt: -10**9 x least to come
+
+    def settle(
+        self, state: _State, value: int, step: int, plan: _Plan
+    ) -> tuple[_State, int] | None:
+        """Meet the thresholds the rest of the basket will surely reach."""
+        zeros = (0,) * len(plan.spends)
+        offers_part = state[: self.n_offers]
+        as_list: list[int | tuple[int, ...]] | None = None
+        for bit, futures in self.least.items():
+            held = state[self.n_offers + bit]
+            assert isinstance(held, tuple)
+            spent, pending = held
+            threshold, amount = plan.spends[bit][1], plan.spends[bit][2]
+            if spent < 0 or spent >= threshold:
+                continue
+            future = futures[step].get(offers_part + zeros)
+            if future is None:
+                return None
+            coming = _spent(future)
+            if spent + coming >= threshold:
+                as_list = as_list if as_list is not None else list(state)
+                as_list[self.n_offers + bit] = (threshold, 0)
+                value += amount + pending
+        return (tuple(as_list) if as_list is not None else state), value
 
 
 def _programme(
@@ -731,8 +780,13 @@ def _programme(
                 settled = plan.settle(new_state, step)
                 if settled is None:
                     continue
-                if bound is not None and not _promising(settled, new_value, step, bound, plan):
-                    continue
+                if bound is not None:
+                    met = bound.settle(settled, new_value, step, plan)
+                    if met is None:
+                        continue
+                    settled, new_value = met
+                    if not _promising(settled, new_value, step, bound, plan):
+                        continue
                 if futures is not None:
                     step_edges.append((state, settled, new_value - value))
                 held = following.get(settled)
@@ -772,7 +826,8 @@ def _promising(state: _State, value: int, step: int, bound: _Bound, plan: _Plan)
     Without claiming a threshold in doubt, the rest of the basket saves at most what the
     programme without them says. Claiming a set of them needs at least their shortfall spent;
     a programme that pays ``w`` % of a cent per cent spent bounds the rest by its future less
-    ``w`` % of the shortfall (each of its contributions rounds on its own: a unit each of slack).
+    ``w`` % of the shortfall (each of its contributions rounds on its own: half a cent each of
+    slack).
     """
     offers_part = state[: bound.n_offers]
     rest = bound.futures[step].get(
@@ -780,8 +835,8 @@ def _promising(state: _State, value: int, step: int, bound: _Bound, plan: _Plan)
     )
     if rest is None:
         return False
-    later = plan.later_spend[step]
-    slack = plan.later_count[step]
+    later = plan.later_percent[step]
+    slack = plan.later_count[step] // 2 + 1
     extra = 0  # percentages still to come on thresholds met or in doubt
     claimable: list[tuple[int, int]] = []  # (shortfall, bonus) of thresholds still open
     for bit, (in_doubt, threshold, amount, percent, _) in enumerate(plan.spends):
@@ -793,7 +848,7 @@ def _promising(state: _State, value: int, step: int, bound: _Bound, plan: _Plan)
         if spent < 0:
             continue
         if percent:
-            extra += _percent_of(later[bit], percent) + slack
+            extra += later[bit]
         if spent < threshold:
             claimable.append((threshold - spent, amount + pending))
     best = value + rest + extra
@@ -908,15 +963,26 @@ class _Plan:
         self.later_units: list[dict[tuple[int, int], int]] = []
         self.later_spend: list[list[int]] = []
         self.later_count: list[int] = []
+        # the most a percentage can still give: per unit rounded, and half a cent for each
+        # unit that could end in an application rounded as a whole
+        self.later_percent: list[list[int]] = []
         units: dict[tuple[int, int], int] = {}
         spend = [0] * len(spends)
+        percent = [0] * len(spends)
+        whole = 0
         total = 0
         for step in range(n - 1, -1, -1):
             self.later_units.append(dict(units))
             self.later_spend.append(list(spend))
             self.later_count.append(total)
+            self.later_percent.append([p + (whole + 1) // 2 for p in percent])
             gross, count, none_mask, options = classes[order[step]]
             total += count
+            if any(offers[o][0] in (_MULTI, _BUNDLE) for o, _, _, _ in options):
+                whole += count
+            for bit, spend_key in enumerate(spends):
+                if none_mask & (1 << bit) and spend_key[3]:
+                    percent[bit] += count * _percent_of(gross, spend_key[3])
             for offer, slot, _, _ in options:
                 units[(offer, slot)] = units.get((offer, slot), 0) + count
             for bit in range(len(spends)):
@@ -925,6 +991,7 @@ class _Plan:
         self.later_units.reverse()
         self.later_spend.reverse()
         self.later_count.reverse()
+        self.later_percent.reverse()
 
     def settle(self, state: _State, step: int) -> _State | None:
         """Forget what no later class needs; None for a state that can't end well."""
