@@ -155,6 +155,11 @@ def _outcomes(
             apps = len(members) // offer.quantity
             if limit is not None and apps > limit:
                 return
+            if not any(  # no application may cost more than its units
+                all(sum(units[u].gross for u in app) >= offer.price.minor for app in cut)
+                for cut in _partitions(members, offer.quantity)
+            ):
+                return
             saving += sum(units[u].gross for u in members) - offer.price.minor * apps
             parts.extend(
                 (members[i : i + offer.quantity], offer.price.minor)
@@ -168,6 +173,14 @@ def _outcomes(
             apps = counts.pop()
             if limit is not None and apps > limit:
                 return
+            if not any(
+                all(
+                    sum(units[u].gross for u in app) >= offer.price.minor
+                    for app in zip(*cut, strict=True)
+                )
+                for cut in itertools.product(*(itertools.permutations(s) for s in per_slot))
+            ):
+                return
             saving += sum(units[u].gross for u in members) - offer.price.minor * apps
             parts.extend((list(app), offer.price.minor) for app in zip(*per_slot, strict=True))
         else:
@@ -177,7 +190,12 @@ def _outcomes(
                 return
             if limit is not None and len(members) // size > limit:
                 return
-            buyget_ways.append((offer, list(_partitions(members, size))))
+            # the rule: applications are consecutive in order of price, dearest first (a till
+            # sorts and groups); units of equal price are interchangeable
+            ranked = sorted(members, key=lambda u: -units[u].gross)
+            buyget_ways.append(
+                (offer, [[ranked[i : i + size] for i in range(0, len(ranked), size)]])
+            )
     for ways in itertools.product(*(w for _, w in buyget_ways)):
         extra = 0
         these = list(nets)

@@ -286,6 +286,7 @@ class _Problem:
             for option in options:
                 self.covered[option.offer].add(ci)
         self.spends = [s for s in (self._spend(o) for o in spends) if s is not None]
+        self.doubt_ignored = False
 
     # -- building the model -------------------------------------------------------------------
 
@@ -322,17 +323,18 @@ class _Problem:
         most = sum(self.classes[i].gross * self.classes[i].count for i in spend.classes)
         if most < spend.threshold or not spend.classes:
             return None
-        least = 0
+        least = 0  # the least the basket can spend towards it, whatever offers it takes
         for i in spend.classes:
-            cls, options = self.classes[i], self.options[i]
-            if not options:
-                least += cls.gross * cls.count
-            elif not offer.when.exclusive and all(
-                isinstance(self.items[o.offer], UnitOffer | BuyGet)
-                and not self.items[o.offer].when.exclusive
-                for o in options
-            ):
-                least += (cls.gross - max(o.disc for o in options)) * cls.count
+            cls = self.classes[i]
+            lowest = cls.gross
+            for option in self.options[i]:
+                if not self.counts(spend, i, option) or not isinstance(
+                    self.items[option.offer], UnitOffer | BuyGet
+                ):
+                    lowest = 0  # not counted, or counted only as part of an application
+                else:
+                    lowest = min(lowest, cls.gross - option.disc)
+            least += lowest * cls.count
         spend.mode = "always" if least >= spend.threshold else "in-doubt"
         return spend
 
@@ -370,7 +372,7 @@ class _Problem:
         for covered in self.covered:
             join(sorted(covered))
         for spend in self.spends:
-            if spend.mode == "in-doubt":
+            if spend.mode == "in-doubt" and not self.doubt_ignored:
                 join(spend.classes)
         components: dict[int, list[int]] = {}
         for ci in range(len(self.classes)):
@@ -384,7 +386,16 @@ class _Problem:
             saving += value
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
-        return self._found(splits)
+        try:
+            return self._found(splits)
+        except _DearerApplication:
+            if self.doubt_ignored:
+                raise
+            # The programme pays a "N for P" or a bundle dearer than its units to reach a
+            # threshold; the rules forbid that, so price without counting on thresholds in doubt
+            # (one that is reached anyway still gives its saving).
+            self.doubt_ignored = True
+            return self.solve()
 
     def _component_key(self, members: list[int]) -> _Key:
         """The component as plain tuples: everything the solution depends on, nothing else."""
@@ -396,11 +407,12 @@ class _Problem:
         spend_ids = [
             si
             for si, s in enumerate(self.spends)
-            if any(ci in s.classes for ci in members) and (s.mode == "in-doubt" or s.percent > 0)
+            if any(ci in s.classes for ci in members)
+            and ((s.mode == "in-doubt" and not self.doubt_ignored) or s.percent > 0)
         ]
         spends = tuple(
             (
-                self.spends[si].mode == "in-doubt",
+                self.spends[si].mode == "in-doubt" and not self.doubt_ignored,
                 self.spends[si].threshold,
                 self.spends[si].amount,
                 self.spends[si].percent,
@@ -464,6 +476,10 @@ class _Problem:
             unit_net[unit] -= amount
 
         applications: dict[int, list[list[int]]] = {}
+
+        def price(unit: int) -> int:
+            return self.classes[unit_of[unit][0]].gross
+
         for offer_index, units in taken.items():
             offer = self.items[offer_index]
             unit_ids = [u for u, _, _ in units]
@@ -476,6 +492,10 @@ class _Problem:
                 for u, _, option in units:
                     by_slot[option.slot].append(u)
                 apps = [list(app) for app in zip(*by_slot, strict=True)]
+            elif isinstance(offer, Multibuy):
+                apps = _balanced(
+                    [[u] for u in unit_ids], len(unit_ids) // offer.quantity, offer.quantity, price
+                )
             else:
                 size = offer.quantity if isinstance(offer, Multibuy) else offer.buy + offer.get
                 apps = [unit_ids[i : i + size] for i in range(0, len(unit_ids), size)]
@@ -486,9 +506,13 @@ class _Problem:
                         assert option is not None
                         give(u, offer.id, offer.name, option.disc)
                 continue
+            if isinstance(offer, Bundle):
+                apps = _balanced(by_slot, len(apps), len(offer.slots), price)
+            if any(sum(price(u) for u in app) < offer.price.minor for app in apps):
+                raise _DearerApplication(offer.id)
             applications[offer_index] = apps  # priced as a whole: counted whole by spend offers
             for app in apps:
-                grosses = [self.classes[unit_of[u][0]].gross for u in app]
+                grosses = [price(u) for u in app]
                 for u, share in zip(
                     app, _share(sum(grosses) - offer.price.minor, grosses), strict=True
                 ):
@@ -552,6 +576,35 @@ class _Problem:
             saving = min(_percent_of(sum(unit_net[u] for u in part), spend.percent), sum(left))
             for u, share in zip(part, _share(saving, left), strict=True):
                 give(u, offer.id, offer.name, share)
+
+
+class _DearerApplication(Exception):
+    """An application that would cost more than its units: the rules don't allow it."""
+
+
+def _balanced(
+    groups: list[list[int]], apps: int, size: int, price: Callable[[int], int]
+) -> list[list[int]]:
+    """Deal units into ``apps`` applications of ``size`` with sums as even as can be quickly:
+    each group's units (a bundle's slot, or one unit of a multibuy), dearest first, to the
+    application with the smallest sum so far that has room."""
+    if not apps:
+        return []
+    dealt: list[list[int]] = [[] for _ in range(apps)]
+    sums = [0] * apps
+    if len(groups) == size:  # bundle slots: one unit of each slot per application
+        for slot in groups:
+            order = sorted(range(apps), key=lambda a: (sums[a], a))
+            for a, u in zip(order, sorted(slot, key=lambda u: -price(u)), strict=True):
+                dealt[a].append(u)
+                sums[a] += price(u)
+        return dealt
+    units = sorted((u for group in groups for u in group), key=lambda u: -price(u))
+    for u in units:
+        a = min((a for a in range(apps) if len(dealt[a]) < size), key=lambda a: (sums[a], a))
+        dealt[a].append(u)
+        sums[a] += price(u)
+    return dealt
 
 
 def _share(amount: int, weights: Sequence[int]) -> list[int]:
@@ -848,7 +901,8 @@ def _promising(state: _State, value: int, step: int, bound: _Bound, plan: _Plan)
         if spent < 0:
             continue
         if percent:
-            extra += later[bit]
+            opened, completions = plan.from_open_applications(state, step, bit)
+            extra += later[bit] + _percent_of(opened, percent) + completions  # each may round up
         if spent < threshold:
             claimable.append((threshold - spent, amount + pending))
     best = value + rest + extra
@@ -993,6 +1047,29 @@ class _Plan:
         self.later_count.reverse()
         self.later_percent.reverse()
 
+    def from_open_applications(self, state: _State, step: int, bit: int) -> tuple[int, int]:
+        """The most spend that applications begun before ``step`` can still bring ``bit``.
+
+        A "N for P" or a bundle counts its price when it completes, which may be after the
+        classes of the units it holds: the spend still to come is not only later classes'.
+        """
+        most = count = 0
+        later = self.later_units[step]
+        for offer in self.spends[bit][4]:
+            if offer not in self.open[step]:
+                continue
+            kind, size, price, _ = self.offers[offer]
+            held = state[offer]
+            if kind == _BUNDLE:
+                assert isinstance(held, tuple)
+                completions = min(held[1 + s] + later.get((offer, s), 0) for s in range(size))
+            else:
+                assert isinstance(held, int)
+                completions = (held % size + later.get((offer, 0), 0)) // size
+            most += price * completions
+            count += completions
+        return most, count
+
     def settle(self, state: _State, step: int) -> _State | None:
         """Forget what no later class needs; None for a state that can't end well."""
         as_list: list[int | tuple[int, ...]] | None = None
@@ -1036,7 +1113,8 @@ class _Plan:
             assert isinstance(held, tuple)
             spent = held[0]
             closing = bit in self.closing_spends[step]
-            if spent < threshold and (closing or spent + later_spend[bit] < threshold):
+            coming = later_spend[bit] + self.from_open_applications(state, step, bit)[0]
+            if spent < threshold and (closing or spent + coming < threshold):
                 fresh = (-1, 0)  # can no longer be met: the pending saving is lost
             elif closing:
                 fresh = (0, 0)

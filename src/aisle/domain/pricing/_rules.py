@@ -20,6 +20,10 @@ How the rules combine (the stacking rules, written down):
   it. It still counts towards spend offers.
 - Every offer is optional. The optimiser may leave one unused when that lowers the total, for
   example to stay above a spend threshold.
+- A "buy k get j" groups its units in order of price, dearest first, k + j at a time, and
+  discounts the cheapest j of each group: what a till does, and the best split for the saving.
+- An application of a "N for P" or a bundle never costs more than its units at their regular
+  prices: the optimiser won't pay more for a deal to reach a spend threshold.
 - Limits are per basket (per shopper): ``limit`` counts units for a :class:`UnitOffer` and
   applications for the others. A coupon is used at most once: an offer with a ``coupon``
   applies at most once in a basket (one unit, one application), whatever its ``limit``.
