@@ -18,7 +18,9 @@ from aisle.services.access import AccessService, TokenSigner
 from aisle.services.carts import CartService
 from aisle.services.catalog import CatalogService
 from aisle.services.importing import ImportService
+from aisle.services.members import MemberService
 from aisle.services.ports import Clock
+from aisle.services.promotions import PromotionService
 from aisle.settings import Settings
 
 __all__ = ["Services", "bootstrap", "utc_now"]
@@ -36,6 +38,8 @@ class Services:
     catalog: CatalogService
     imports: ImportService
     access: AccessService
+    members: MemberService
+    promotions: PromotionService
     checkpointer: WalCheckpointer | None = None
 
     def close(self) -> None:
@@ -51,7 +55,13 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
     engine = make_engine(url)
     checkpointer = WalCheckpointer(engine).start() if is_sqlite(url) else None
     uow = SqlUnitOfWorkFactory(engine, store=settings.store_id)
-    policy = PricingPolicy(currency=settings.currency, tax_mode=settings.tax_mode)
+    policy = PricingPolicy(
+        currency=settings.currency,
+        tax_mode=settings.tax_mode,
+        tax_rounding=settings.tax_rounding,
+        tax_scope=settings.tax_scope,
+        deposits_taxed=settings.deposits_taxed,
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -68,6 +78,10 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
         imports=ImportService(uow=uow, clock=clock),
         access=AccessService(
             uow=uow, hasher=Argon2Hasher(), signer=TokenSigner(settings.secret), clock=clock
+        ),
+        members=MemberService(uow=uow, clock=clock),
+        promotions=PromotionService(
+            uow=uow, clock=clock, currency=settings.currency, timezone=ZoneInfo(settings.timezone)
         ),
         checkpointer=checkpointer,
     )

@@ -20,8 +20,10 @@ from rich.progress import Progress
 from aisle.adapters.db.migrate import upgrade
 from aisle.bootstrap import Services, bootstrap
 from aisle.cli_import import import_app
+from aisle.cli_price import price
 from aisle.domain.errors import DomainError
 from aisle.domain.money import Money
+from aisle.domain.pricing import PromotionFileError, rule_document
 from aisle.services.access import ROLES
 from aisle.settings import Settings
 
@@ -33,11 +35,14 @@ app.add_typer(db_app, name="db")
 app.add_typer(device_app, name="device")
 app.add_typer(staff_app, name="staff")
 app.add_typer(import_app, name="import")
+app.command("price")(price)
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 DEMO_DIR = Path(".aisle-demo")
+DEMO_PROMOTIONS = Path(__file__).parent / "demo" / "promotions.yaml"
+DEMO_MEMBER = "4000123"  # the demo's loyalty card
 
 
 def _settings(**overrides: object) -> Settings:
@@ -110,6 +115,11 @@ def demo(
             )
             progress.advance(task)
         console.print(f"Loaded the demo catalog: {count} products")
+    if not services.promotions.stored():
+        loaded = services.promotions.import_file(DEMO_PROMOTIONS)
+        console.print(f"Loaded the demo promotions: {loaded.rules} rules")
+    if services.members.get(DEMO_MEMBER) is None:  # its digital coupon is in promotions.yaml
+        services.members.add(DEMO_MEMBER, name="Demo shopper", coupons=["APP-PRALINES"])
     token = _demo_device(services, settings.data_dir)
     with contextlib.suppress(DomainError):  # the demo login is there from an earlier start
         services.access.add_staff("demo", "demo", "manager", allow_weak_password=True)
@@ -118,6 +128,7 @@ def demo(
     console.print(f"Cart screen:  {base}/cart#device={token}", soft_wrap=True)
     console.print(f"Staff page:   {base}/staff  (user demo, password demo)", soft_wrap=True)
     console.print(f"API docs:     {base}/docs", soft_wrap=True)
+    console.print(f"Loyalty card: {DEMO_MEMBER}  (a demo member)", soft_wrap=True)
     sys.stdout.flush()
     _run(settings, services)
 
@@ -262,6 +273,97 @@ def price_history(gtin: Annotated[str, typer.Argument(help="The product's GTIN")
             change.source,
         )
     console.print(table)
+
+
+promotions_app = typer.Typer(
+    help="Promotion rules: multibuys, meal deals, member prices, coupons, spend offers.",
+    no_args_is_help=True,
+)
+app.add_typer(promotions_app, name="promotions")
+
+
+@promotions_app.command("import")
+def promotions_import(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="A promotions file, .yaml or .json")
+    ],
+) -> None:
+    """Check a promotions file against the catalog and store its rules: all of them or none."""
+    from rich.table import Table
+
+    services = _services(_settings())
+    try:
+        report = services.promotions.import_file(file)
+    except PromotionFileError as error:
+        count = len(error.problems)
+        err.print(
+            f"[red]{file.name}: {count} problem{'s' if count > 1 else ''}, nothing imported[/red]"
+        )
+        for problem in error.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    table = Table(title=f"Promotions from {report.source}")
+    for column in ("rules", "new", "updated", "unchanged"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(f"{n:,}" for n in (report.rules, report.added, report.updated, report.unchanged))
+    )
+    console.print(table)
+
+
+@promotions_app.command("list")
+def promotions_list(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Ended and future rules too, not only the live ones")
+    ] = False,
+) -> None:
+    """The store's promotion rules: live now, or all of them with --all."""
+    from rich.table import Table
+
+    services = _services(_settings())
+    now = datetime.now(UTC)
+    stored = services.promotions.stored()
+    shown = [
+        s for s in stored if everything or s.offer.when.starts_at <= now < s.offer.when.ends_at
+    ]
+    table = Table(title="Promotions" if everything else "Live promotions")
+    for column in ("id", "kind", "name", "from", "until", "source"):
+        table.add_column(column)
+    for rule in shown:
+        table.add_row(
+            rule.offer.id,
+            str(rule_document(rule.offer)["kind"]),
+            rule.offer.name,
+            rule.offer.when.starts_at.isoformat(),
+            rule.offer.when.ends_at.isoformat(),
+            rule.source,
+        )
+    console.print(table)
+    if not everything and len(shown) < len(stored):
+        console.print(f"{len(stored) - len(shown)} more not live now: --all shows them")
+
+
+members_app = typer.Typer(help="Loyalty members and their digital coupons.", no_args_is_help=True)
+app.add_typer(members_app, name="members")
+
+
+@members_app.command("add")
+def members_add(
+    member_id: Annotated[str, typer.Argument(help="The code on the member's loyalty card")],
+    name: Annotated[str | None, typer.Option(help="The member's name")] = None,
+    coupon: Annotated[
+        list[str] | None,
+        typer.Option(help="A digital coupon code to load to the account (repeatable)"),
+    ] = None,
+) -> None:
+    """Add a loyalty member, or load more digital coupons to one."""
+    services = _services(_settings())
+    try:
+        member = services.members.add(member_id, name=name, coupons=coupon or ())
+    except DomainError as error:
+        raise _fail(error) from None
+    coupons = ", ".join(member.coupons) or "none"
+    console.print(f"Member {member.member_id} {member.name}".rstrip() + f": coupons {coupons}")
 
 
 @db_app.command("upgrade")

@@ -14,8 +14,8 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aisle.domain.barcodes import PRESETS
-from aisle.domain.money import CURRENCY_EXPONENTS
-from aisle.domain.pricing import TaxMode
+from aisle.domain.money import CURRENCY_EXPONENTS, Rounding
+from aisle.domain.pricing import TaxMode, TaxScope
 
 __all__ = ["Settings"]
 
@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     currency: str = "EUR"
     tax_mode: TaxMode = TaxMode.INCLUSIVE
+    #: How tax rounds to the minor unit: ``half_up`` or ``half_even`` (banker's rounding).
+    tax_rounding: Rounding = Rounding.HALF_UP
+    #: ``document``: tax rounds once per rate over the receipt (the EU VAT summary);
+    #: ``line``: each line's tax rounds, then adds up per rate (many US point-of-sale systems).
+    tax_scope: TaxScope = TaxScope.DOCUMENT
+    #: Whether bottle deposits are taxed (at their product's rate); untaxed by default.
+    deposits_taxed: bool = False
     #: The address phones use to open receipt links (QR codes); default: the request's own.
     public_url: str | None = None
 

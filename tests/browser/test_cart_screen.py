@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from aisle.demo.catalog import demo_products
 from aisle.domain.catalog import Product, SoldBy
 from tests.support.live import LiveServer
+from tests.support.store import START
 
 pytestmark = pytest.mark.browser
 
@@ -294,3 +295,69 @@ def test_a_scan_made_while_the_server_is_down_lands_once_when_it_is_back(
         expect(page.get_by_test_id("total")).to_contain_text(cart["total"])
     finally:
         restarted.stop()
+
+
+def test_offers_show_under_their_line_the_savings_in_the_footer_and_cards_and_coupons_work(
+    server: LiveServer, page: Page, shot: Shot
+) -> None:
+    from aisle.demo.catalog import demo_price_reductions
+
+    reduction = next(r for r in demo_price_reductions(START) if r.gtin.startswith("0385"))
+    product = next(p for p in demo_products() if p.gtin == reduction.gtin)
+    assert product.price is not None
+    saved = product.price.amount - reduction.price.amount
+    open_cart_screen(page, server)
+    expect(page.get_by_test_id("savings")).to_have_class(re.compile(r"\bnone\b"))
+
+    scan(page, product.gtin[1:])
+    adjustment = line(page, product).get_by_test_id("line-adjustment")
+    expect(adjustment).to_contain_text(reduction.label)
+    expect(adjustment).to_contain_text(f"\u2212€{saved}")  # a minus sign, not a hyphen
+    expect(page.locator(".totals .saving")).to_contain_text("You save")
+    expect(page.get_by_test_id("savings")).to_have_text(f"€{saved}")
+    expect(page.get_by_test_id("savings")).not_to_have_class(re.compile(r"\bnone\b"))
+    shot(page, "offer-and-savings")
+
+    page.get_by_test_id("loyalty-input").fill("4000999")
+    page.get_by_test_id("loyalty-button").click()
+    expect(page.get_by_test_id("message")).to_contain_text("We don't know loyalty card")
+    expect(page.get_by_test_id("member")).to_be_hidden()
+    page.get_by_test_id("loyalty-input").fill("4000123")  # the demo's loyalty card
+    page.get_by_test_id("loyalty-button").click()
+    expect(page.get_by_test_id("member")).to_contain_text("Member 4000123")
+    expect(page.get_by_test_id("loyalty-input")).to_have_value("")
+
+    page.get_by_test_id("coupon-input").fill("NOT-A-COUPON")
+    page.get_by_test_id("coupon-button").click()
+    expect(page.get_by_test_id("message")).to_contain_text("isn't valid today")
+    expect(page.get_by_test_id("coupon")).to_have_count(0)
+    page.get_by_test_id("coupon-input").fill("save1")  # the demo's coupon, typed
+    page.get_by_test_id("coupon-button").click()
+    expect(page.get_by_test_id("coupon")).to_have_text("SAVE1")
+    honey = next(p for p in demo_products() if p.gtin == "03858081538168")
+    scan(page, honey.gtin[1:])
+    expect(line(page, honey).get_by_test_id("line-adjustment")).to_contain_text("coupon SAVE1")
+    shot(page, "loyalty-card-and-coupon")
+
+    lager = next(p for p in demo_products() if p.gtin == "03853137877161")  # 4 for €3.50
+    for _ in range(3):
+        scan(page, lager.gtin[1:])
+    expect(line(page, lager).get_by_test_id("line-quantity")).to_have_text("3")
+    expect(page.get_by_test_id("hint")).to_contain_text("Add 1 more")
+    expect(page.get_by_test_id("hint")).to_contain_text("4 lagers for €3.50 · save €0.46")
+    shot(page, "hint")
+    scan(page, lager.gtin[1:])
+    expect(line(page, lager).get_by_test_id("line-adjustment")).to_contain_text("4 lagers")
+    expect(page.get_by_test_id("hints")).to_be_hidden()
+    cart = server_cart(server, page)
+    expect(page.get_by_test_id("savings")).to_have_text(f"€{cart['discount_total']}")
+
+    page.get_by_test_id("checkout").click()
+    page.get_by_test_id("pay").click()
+    receipt = page.get_by_test_id("receipt")
+    expect(receipt).to_contain_text(reduction.label)
+    expect(receipt).to_contain_text("4 lagers for €3.50")
+    expect(page.get_by_test_id("receipt-savings")).to_contain_text(f"€{cart['discount_total']}")
+    expect(page.get_by_test_id("receipt-member")).to_contain_text("4000123")
+    expect(page.get_by_test_id("receipt-coupons")).to_contain_text("SAVE1")
+    shot(page, "receipt-with-savings")

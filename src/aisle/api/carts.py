@@ -17,12 +17,23 @@ from aisle.api.schemas import (
     CheckoutIn,
     CheckoutOut,
     ErrorOut,
+    IdentifyMemberEvent,
+    PresentCouponEvent,
     RemoveEvent,
     ScanEvent,
+    SetQuantityEvent,
 )
 from aisle.api.views import base_url, cart_state, push_text, receipt_url
 from aisle.bootstrap import Services
-from aisle.domain.cart import CheckOut, RemoveLine, ScanItem, SetQuantity
+from aisle.domain.cart import (
+    CheckOut,
+    IdentifyMember,
+    PresentCoupon,
+    RemoveLine,
+    ScanItem,
+    SetQuantity,
+    ShoppingCommand,
+)
 from aisle.services.carts import CartView
 
 router = APIRouter(prefix="/api/v1/carts", tags=["carts"])
@@ -55,15 +66,20 @@ async def post_event(
     services: ServicesDep,
 ) -> Response:
     """Apply one event from the cart. The same ``event_id`` again returns the same answer."""
-    command: ScanItem | RemoveLine | SetQuantity
-    if isinstance(event, ScanEvent):
-        command = ScanItem(event_id=event.event_id, code=event.code, weight_g=event.weight_g)
-    elif isinstance(event, RemoveEvent):
-        command = RemoveLine(event_id=event.event_id, line_id=event.line_id)
-    else:
-        command = SetQuantity(
-            event_id=event.event_id, line_id=event.line_id, quantity=event.quantity
-        )
+    command: ShoppingCommand
+    match event:
+        case ScanEvent():
+            command = ScanItem(event_id=event.event_id, code=event.code, weight_g=event.weight_g)
+        case RemoveEvent():
+            command = RemoveLine(event_id=event.event_id, line_id=event.line_id)
+        case SetQuantityEvent():
+            command = SetQuantity(
+                event_id=event.event_id, line_id=event.line_id, quantity=event.quantity
+            )
+        case IdentifyMemberEvent():
+            command = IdentifyMember(event_id=event.event_id, loyalty_code=event.loyalty_code)
+        case PresentCouponEvent():
+            command = PresentCoupon(event_id=event.event_id, code=event.code)
     view = await run_in_threadpool(services.carts.handle, cart_id, command)
     return _publish(request, services, view)
 

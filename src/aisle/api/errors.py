@@ -9,7 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from aisle.domain.errors import CartClosed, DomainError, UnknownLine
+from aisle.domain.errors import (
+    CartClosed,
+    CouponAlreadyPresented,
+    CouponAlreadyUsed,
+    DomainError,
+    MemberAlreadyIdentified,
+    UnknownLine,
+    UnknownMember,
+)
 from aisle.services.access import InvalidCredentials
 from aisle.services.errors import CartNotFound, PaymentDeclined, ReceiptNotFound
 from aisle.services.ports import ConcurrentAppend
@@ -30,7 +38,11 @@ _STATUS: dict[str, int] = {
     CartNotFound.code: 404,
     ReceiptNotFound.code: 404,
     UnknownLine.code: 404,
+    UnknownMember.code: 404,
     CartClosed.code: 409,
+    CouponAlreadyUsed.code: 409,
+    CouponAlreadyPresented.code: 409,
+    MemberAlreadyIdentified.code: 409,
     PaymentDeclined.code: 402,
     InvalidCredentials.code: 401,
 }

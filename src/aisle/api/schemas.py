@@ -42,7 +42,26 @@ class SetQuantityEvent(_Strict):
     t_ms: StrictInt | None = None
 
 
-CartEventIn = Annotated[ScanEvent | RemoveEvent | SetQuantityEvent, Field(discriminator="type")]
+class IdentifyMemberEvent(_Strict):
+    event_id: EventId
+    type: Literal["identify_member"]
+    loyalty_code: Annotated[
+        str, Field(min_length=1, max_length=100, description="The code on the loyalty card")
+    ]
+    t_ms: StrictInt | None = None
+
+
+class PresentCouponEvent(_Strict):
+    event_id: EventId
+    type: Literal["present_coupon"]
+    code: Annotated[str, Field(min_length=1, max_length=200, description="A coupon code, as typed")]
+    t_ms: StrictInt | None = None
+
+
+CartEventIn = Annotated[
+    ScanEvent | RemoveEvent | SetQuantityEvent | IdentifyMemberEvent | PresentCouponEvent,
+    Field(discriminator="type"),
+]
 
 
 class PaymentIn(_Strict):
@@ -87,6 +106,28 @@ class CartLineOut(BaseModel):
     )
 
 
+class DepositOut(BaseModel):
+    line_id: str
+    name: str
+    quantity: int
+    unit_amount: MoneyText
+    amount: MoneyText
+
+
+class HintOut(BaseModel):
+    promotion_id: str
+    message: str = Field(examples=["Add 1 more yogurt: 3 for €5"])
+    saving: MoneyText = Field(description="What it would save; 0 where it can't be told")
+
+
+class TaxOut(BaseModel):
+    rate: str = Field(examples=["25", "8.875"], description="Percent")
+    base: MoneyText = Field(description="What the rate applied to")
+    net: MoneyText
+    tax: MoneyText
+    gross: MoneyText
+
+
 class CartStateOut(BaseModel):
     cart_id: str
     status: Literal["shopping", "checked_out"]
@@ -95,9 +136,18 @@ class CartStateOut(BaseModel):
     lines: list[CartLineOut]
     item_count: int
     subtotal: MoneyText
-    discount_total: MoneyText
+    discount_total: MoneyText = Field(description="What promotions save the shopper")
+    deposits: list[DepositOut] = Field(default_factory=list)
+    deposit_total: MoneyText
     tax_total: MoneyText
-    total: MoneyText
+    taxes: list[TaxOut] = Field(default_factory=list, description="Per rate")
+    total: MoneyText = Field(description="What the shopper pays, deposits and any sales tax in")
+    snap_eligible_total: MoneyText = Field(description="US: what SNAP/EBT benefits may pay")
+    hints: list[HintOut] = Field(
+        default_factory=list, description="What one more purchase would save"
+    )
+    member_id: str | None = Field(default=None, description="The loyalty member shopping")
+    coupons: list[str] = Field(default_factory=list, description="Coupons presented")
     tax_mode: Literal["inclusive", "exclusive"]
     age_check_required: bool
     alerts: list[str] = Field(default_factory=list, description="Every line's warnings")

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from aisle.api.schemas import AdjustmentOut, CartLineOut, CartStateOut
+from aisle.api.schemas import (
+    AdjustmentOut,
+    CartLineOut,
+    CartStateOut,
+    DepositOut,
+    HintOut,
+    TaxOut,
+)
 from aisle.bootstrap import Services
+from aisle.domain.money import Money
+from aisle.domain.receipts import format_rate
 from aisle.services.carts import CartView
 
 __all__ = ["base_url", "cart_state", "receipt_url"]
@@ -21,6 +30,7 @@ def receipt_url(base: str, services: Services, receipt_id: str) -> str:
 
 def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut:
     state, pricing = view.state, view.pricing
+    zero = Money.zero(pricing.currency)
     lines = []
     for line in state.lines.values():
         priced = pricing.line(line.line_id)
@@ -57,8 +67,36 @@ def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut
         item_count=state.item_count,
         subtotal=str(pricing.subtotal),
         discount_total=str(pricing.discount_total),
+        deposits=[
+            DepositOut(
+                line_id=d.line_id,
+                name=state.lines[d.line_id].name,
+                quantity=d.quantity,
+                unit_amount=str(d.unit_amount),
+                amount=str(d.amount),
+            )
+            for d in pricing.deposits
+        ],
+        deposit_total=str(pricing.deposit_total or zero),
         tax_total=str(pricing.tax_total),
+        taxes=[
+            TaxOut(
+                rate=format_rate(t.rate),
+                base=str(t.base),
+                net=str(t.net),
+                tax=str(t.tax),
+                gross=str(t.gross),
+            )
+            for t in pricing.taxes
+        ],
         total=str(pricing.total),
+        snap_eligible_total=str(pricing.snap_eligible_total or zero),
+        hints=[
+            HintOut(promotion_id=h.promotion_id, message=h.message, saving=str(h.saving))
+            for h in pricing.hints
+        ],
+        member_id=state.member_id,
+        coupons=list(state.coupons),
         tax_mode=services.settings.tax_mode.value,
         age_check_required=state.age_check_required,
         alerts=[warning for line in state.lines.values() for warning in line.warnings],

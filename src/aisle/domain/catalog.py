@@ -44,11 +44,16 @@ class NetContent:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaxClass:
-    """A named tax rate, in percent, such as ``standard`` at 25 %."""
+    """A named tax rate, in percent, such as ``standard`` at 25 %.
+
+    ``snap_eligible`` (US stores): what is sold under this class may be paid with SNAP/EBT
+    benefits, such as ``grocery`` at 0 %; prepared food, taxed, is not.
+    """
 
     code: str
     name: str
     rate_percent: Decimal
+    snap_eligible: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 __all__ = [
     "CartClosed",
+    "CouponAlreadyPresented",
+    "CouponAlreadyUsed",
     "CouponNotAccepted",
     "DomainError",
     "DuplicateItem",
     "InvalidQuantity",
+    "MemberAlreadyIdentified",
     "MisreadBarcode",
     "NotABarcode",
     "NotPriced",
     "RecalledItem",
     "Refused",
     "UnknownLine",
+    "UnknownMember",
     "UnknownProduct",
     "WeightRequired",
 ]
@@ -50,7 +54,27 @@ class RecalledItem(DomainError):
 
 
 class CouponNotAccepted(DomainError):
+    """No live promotion asks for this coupon (today, in this store)."""
+
     code = "coupon_not_accepted"
+
+
+class CouponAlreadyUsed(DomainError):
+    """The coupon was redeemed at an earlier checkout: a coupon is used once."""
+
+    code = "coupon_already_used"
+
+
+class CouponAlreadyPresented(DomainError):
+    code = "coupon_already_presented"
+
+
+class UnknownMember(DomainError):
+    code = "unknown_member"
+
+
+class MemberAlreadyIdentified(DomainError):
+    code = "member_already_identified"
 
 
 class NotABarcode(DomainError):

@@ -2,6 +2,11 @@
 
 A receipt keeps the prices that were charged. It is built once from the cart's state and its
 pricing result and stored as a document; it is never recomputed from today's catalog.
+
+It lists each line with the promotions that discounted it, the bottle deposits on lines of their
+own, what the shopper saved, the tax per rate (the VAT summary in inclusive mode, the sales tax
+lines in exclusive mode), what SNAP/EBT benefits may pay, the loyalty member and the coupons
+redeemed.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from aisle.domain.cart.state import CartState
+from aisle.domain.money import Money
 from aisle.domain.pricing import PricingResult, TaxMode
 
 __all__ = ["Payment", "build_receipt_document", "format_rate"]
@@ -37,8 +43,13 @@ def build_receipt_document(
     tax_mode: TaxMode,
     payment: Payment,
     issued_at: datetime,
+    coupons: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The receipt as a JSON document: money as decimal strings, time in ISO 8601."""
+    """The receipt as a JSON document: money as decimal strings, time in ISO 8601.
+
+    ``coupons``: the coupons redeemed by this checkout.
+    """
+    zero = Money.zero(pricing.currency)
     lines = []
     for line in state.lines.values():
         priced = pricing.line(line.line_id)
@@ -76,6 +87,17 @@ def build_receipt_document(
         "item_count": state.item_count,
         "subtotal": str(pricing.subtotal),
         "discount_total": str(pricing.discount_total),
+        "deposits": [
+            {
+                "line_id": d.line_id,
+                "name": state.lines[d.line_id].name,
+                "quantity": d.quantity,
+                "unit_amount": str(d.unit_amount),
+                "amount": str(d.amount),
+            }
+            for d in pricing.deposits
+        ],
+        "deposit_total": str(pricing.deposit_total or zero),
         "tax_total": str(pricing.tax_total),
         "total": str(pricing.total),
         "tax_mode": tax_mode.value,
@@ -89,6 +111,9 @@ def build_receipt_document(
             }
             for t in pricing.taxes
         ],
+        "snap_eligible_total": str(pricing.snap_eligible_total or zero),
+        "member_id": state.member_id,
+        "coupons": list(coupons),
         "payment": {
             "provider": payment.provider,
             "reference": payment.reference,

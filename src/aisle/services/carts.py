@@ -4,6 +4,9 @@ Every event from a device carries an ``event_id``. The handler appends the resul
 cart's stream in one transaction and only then answers; the same ``event_id`` again returns the
 answer it got the first time (the cart as it was right after that event) without applying it
 twice. A refused command raises before anything is written.
+
+A scanned coupon becomes a ``CouponPresented`` event, and the loyalty member and coupons decide
+who pricing is for; the rules are in :mod:`aisle.services.loyalty`.
 """
 
 from __future__ import annotations
@@ -32,22 +35,27 @@ from aisle.domain.cart import (
     CartOpened,
     CartState,
     CheckOut,
+    CouponPresented,
+    IdentifyMember,
+    ItemScanned,
     Label,
+    PresentCoupon,
     RemoveLine,
     ScanItem,
     SetQuantity,
+    ShoppingCommand,
 )
 from aisle.domain.catalog import Product
 from aisle.domain.errors import (
-    CouponNotAccepted,
     DomainError,
     RecalledItem,
     Refused,
     UnknownProduct,
 )
 from aisle.domain.money import Money
-from aisle.domain.pricing import PriceReductions, PricingPolicy, PricingResult, price_lines
+from aisle.domain.pricing import PricingPolicy, PricingResult, price_lines
 from aisle.domain.receipts import Payment, build_receipt_document
+from aisle.services import loyalty
 from aisle.services.errors import CartNotFound, PaymentDeclined
 from aisle.services.ports import (
     CartSummary,
@@ -58,6 +66,7 @@ from aisle.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from aisle.services.promotions import with_groupings
 
 __all__ = ["CartService", "CartView"]
 
@@ -118,7 +127,7 @@ class CartService:
             uow.commit()
         return view
 
-    def handle(self, cart_id: str, command: ScanItem | RemoveLine | SetQuantity) -> CartView:
+    def handle(self, cart_id: str, command: ShoppingCommand) -> CartView:
         """Apply one event. A refusal is remembered, so the same event id is refused again
         with the same words (it never becomes a different answer later)."""
         for _ in range(_ATTEMPTS):
@@ -166,7 +175,7 @@ class CartService:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _handle_once(self, cart_id: str, command: ScanItem | RemoveLine | SetQuantity) -> CartView:
+    def _handle_once(self, cart_id: str, command: ShoppingCommand) -> CartView:
         with self._uow(write=True) as uow:
             uow.carts.lock(cart_id)
             answered = uow.events.version_of(cart_id, command.event_id)
@@ -180,18 +189,16 @@ class CartService:
             event: CartEvent
             match command:
                 case ScanItem():
-                    product, label = self._find_product(uow, command.code, now)
-                    event = state.scan(
-                        product,
-                        tax_rate=uow.catalog.tax_rate(product.tax_class),
-                        code=command.code,
-                        weight_g=command.weight_g,
-                        label=label,
-                    )
+                    event = self._scan(uow, state, command, now)
                 case RemoveLine():
                     event = state.remove(command.line_id)
                 case SetQuantity():
                     event = state.set_quantity(command.line_id, command.quantity)
+                case IdentifyMember():
+                    event = loyalty.identify(uow, state, command.loyalty_code)
+                case PresentCoupon():
+                    code = loyalty.typed_coupon(command.code, self._rules)
+                    event = loyalty.present_coupon(uow, state, code, now)
             self._record(uow, state, command.event_id, event, now)
             view = self._price(uow, state, now)
             self._summarise(uow, view)
@@ -213,6 +220,8 @@ class CartService:
                 )
             now = self._clock()
             view = self._price(uow, state, now)
+            # Before the charge: a coupon another checkout just took makes this one price again.
+            redeemed = loyalty.redeem_coupons(uow, state, view.pricing, now)
             receipt_id = self._ids()
             result = provider.charge(amount=view.pricing.total, idempotency_key=cart_id)
             if not result.approved:
@@ -232,6 +241,7 @@ class CartService:
                 tax_mode=self._policy.tax_mode,
                 payment=Payment(provider=provider.name, reference=result.reference),
                 issued_at=now,
+                coupons=tuple(r.code for r in redeemed),
             )
             uow.receipts.add(receipt_id, cart_id, now, document)
             self._summarise(uow, CartView(state=state, pricing=view.pricing, updated_at=now))
@@ -252,9 +262,27 @@ class CartService:
         )
         state.apply(event)
 
-    def _find_product(self, uow: UnitOfWork, raw: str, at: datetime) -> tuple[Product, Label]:
+    def _scan(
+        self, uow: UnitOfWork, state: CartState, command: ScanItem, now: datetime
+    ) -> ItemScanned | CouponPresented:
+        code = parse_scan(command.code, self._rules)
+        if isinstance(code, Coupon):
+            return loyalty.present_coupon(uow, state, code.code, now)
+        product, label = self._find_product(uow, code, now)
+        tax = uow.catalog.tax_class(product.tax_class)
+        return state.scan(
+            product,
+            tax_rate=tax.rate_percent,
+            snap_eligible=tax.snap_eligible,
+            code=command.code,
+            weight_g=command.weight_g,
+            label=label,
+        )
+
+    def _find_product(
+        self, uow: UnitOfWork, code: Gtin | Plu | VariableMeasure | Gs1Data, at: datetime
+    ) -> tuple[Product, Label]:
         """The product a scan names, and what its code says about this very item."""
-        code = parse_scan(raw, self._rules)
         label = Label()
         match code:
             case Gtin():
@@ -285,11 +313,6 @@ class CartService:
                     serial=code.serial,
                     warnings=tuple(w.message for w in check_dates(code, today)),
                 )
-            case Coupon():
-                raise CouponNotAccepted(
-                    "Coupons can't be redeemed on the cart yet: an associate will apply it "
-                    "when you leave"
-                )
         if product is None:
             raise UnknownProduct(f"We couldn't find {shown} — ask an associate")
         return product, label
@@ -315,7 +338,18 @@ class CartService:
     def _price(self, uow: UnitOfWork, state: CartState, at: datetime) -> CartView:
         lines = state.lines_to_price()
         reductions = uow.catalog.price_reductions({line.gtin for line in lines}, at)
-        pricing = price_lines(lines, PriceReductions(reductions), self._policy, at)
+        promotions = uow.promotions.live(at)
+        if promotions:  # their groups may name categories, brands and departments
+            lines = with_groupings(lines, uow.catalog)
+        offers = [*(reduction.as_offer() for reduction in reductions), *promotions]
+        pricing = price_lines(
+            lines,
+            offers,
+            self._policy,
+            at,
+            shopper=loyalty.shopper(uow, state),
+            store=uow.store,
+        )
         return CartView(state=state, pricing=pricing, updated_at=at)
 
     def _summarise(self, uow: UnitOfWork, view: CartView, device_name: str | None = None) -> None:

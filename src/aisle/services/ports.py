@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -13,7 +12,7 @@ from aisle.domain.barcodes import RecalledLot
 from aisle.domain.cart import CartEvent
 from aisle.domain.catalog import PriceChange, Product, TaxClass
 from aisle.domain.money import Money
-from aisle.domain.pricing import PriceReduction
+from aisle.domain.pricing import CatalogFacts, Offer, PriceReduction
 
 Clock = Callable[[], datetime]
 
@@ -92,7 +91,9 @@ class Catalog(Protocol):
 
     def price_history(self, gtin14: str) -> list[PriceChange]: ...
 
-    def tax_rate(self, tax_class: str) -> Decimal: ...
+    def tax_class(self, code: str) -> TaxClass:
+        """The class with this code; LookupError when the store has none."""
+        ...
 
     def tax_classes(self) -> list[TaxClass]: ...
 
@@ -160,6 +161,88 @@ class StaffAccounts(Protocol):
     def set_password_hash(self, staff_id: str, password_hash: str) -> None: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member:
+    """A loyalty member: the id is the code on their card; digital coupons are loaded to it."""
+
+    member_id: str
+    name: str = ""
+    coupons: tuple[str, ...] = ()
+
+
+class Members(Protocol):
+    def get(self, member_id: str) -> Member | None: ...
+
+    def add(self, member: Member, added_at: datetime) -> None:
+        """Add a new member with its coupons."""
+        ...
+
+    def update(self, member: Member) -> None:
+        """Set an existing member's name and add the coupons it does not hold yet."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CouponRedemption:
+    code: str
+    cart_id: str
+    member_id: str | None
+    redeemed_at: datetime
+
+
+class CouponRedemptions(Protocol):
+    """Each coupon is redeemed once, ever: a second redemption of a code is refused."""
+
+    def of(self, codes: Collection[str]) -> dict[str, CouponRedemption]:
+        """The redemptions of these codes, by code (codes never redeemed are left out)."""
+        ...
+
+    def add(self, redemptions: Sequence[CouponRedemption]) -> None:
+        """Record redemptions; ConcurrentAppend when another checkout redeemed one first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredPromotion:
+    """A promotion rule as stored: the offer, and which file brought it when."""
+
+    offer: Offer
+    source: str
+    imported_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SavedPromotions:
+    added: int
+    updated: int
+    unchanged: int
+
+
+class Promotions(Protocol):
+    """Promotion rules from promotions files, kept by id.
+
+    Saving is an upsert: a new id is added, an id whose rule changed is updated, an identical
+    rule is left as it was, so importing the same file again changes nothing. Rules are never
+    deleted: ending one early is done by importing it with an earlier ``ends_at``.
+    """
+
+    def live(self, at: datetime) -> Sequence[Offer]:
+        """The rules whose window holds ``at``; stores, members and coupons are price_lines'."""
+        ...
+
+    def stored(self) -> list[StoredPromotion]:
+        """Every rule, the latest start first."""
+        ...
+
+    def save(
+        self, offers: Sequence[Offer], *, currency: str, source: str, imported_at: datetime
+    ) -> SavedPromotions: ...
+
+    def catalog_facts(self, at: datetime) -> CatalogFacts:
+        """The catalog as a promotions file is checked against: products, codes, prices."""
+        ...
+
+
 class Receipts(Protocol):
     def add(
         self, receipt_id: str, cart_id: str, issued_at: datetime, document: dict[str, Any]
@@ -186,6 +269,20 @@ class UnitOfWork(Protocol):
 
     @property
     def receipts(self) -> Receipts: ...
+
+    @property
+    def promotions(self) -> Promotions: ...
+
+    @property
+    def store(self) -> str:
+        """The store this unit of work prices for ("" for a single store or the chain)."""
+        ...
+
+    @property
+    def members(self) -> Members: ...
+
+    @property
+    def redemptions(self) -> CouponRedemptions: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -122,18 +122,15 @@ class SqlCatalog:
             for row in self._conn.execute(query)
         ]
 
-    def tax_rate(self, tax_class: str) -> Decimal:
-        query = select(t.tax_classes.c.rate_percent).where(t.tax_classes.c.code == tax_class)
-        value = self._conn.execute(query).scalar_one_or_none()
-        if value is None:
-            raise LookupError(f"Tax class {tax_class!r} is not set up in this store")
-        return Decimal(value)
+    def tax_class(self, code: str) -> TaxClass:
+        row = self._conn.execute(select(t.tax_classes).where(t.tax_classes.c.code == code)).first()
+        if row is None:
+            raise LookupError(f"Tax class {code!r} is not set up in this store")
+        return _tax_class(row)
 
     def tax_classes(self) -> list[TaxClass]:
-        return [
-            TaxClass(code=row.code, name=row.name, rate_percent=Decimal(row.rate_percent))
-            for row in self._conn.execute(select(t.tax_classes).order_by(t.tax_classes.c.code))
-        ]
+        query = select(t.tax_classes).order_by(t.tax_classes.c.code)
+        return [_tax_class(row) for row in self._conn.execute(query)]
 
     def price_reductions(self, gtins: Collection[str], at: datetime) -> Sequence[PriceReduction]:
         if not gtins:
@@ -208,7 +205,12 @@ class SqlCatalog:
             self._conn.execute(
                 insert(t.tax_classes),
                 [
-                    {"code": c.code, "name": c.name, "rate_percent": str(c.rate_percent)}
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "rate_percent": str(c.rate_percent),
+                        "snap_eligible": c.snap_eligible,
+                    }
                     for c in classes
                 ],
             )
@@ -301,6 +303,15 @@ class SqlCatalog:
             product_from_row(row, prices.get(row.gtin), tuple(alternates.get(row.gtin, ())))
             for row in rows
         ]
+
+
+def _tax_class(row: Any) -> TaxClass:
+    return TaxClass(
+        code=row.code,
+        name=row.name,
+        rate_percent=Decimal(row.rate_percent),
+        snap_eligible=row.snap_eligible,
+    )
 
 
 def product_from_row(row: Any, price: Money | None, alternates: tuple[str, ...]) -> Product:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -111,6 +112,7 @@ tax_classes = Table(
     Column("code", String(40), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("rate_percent", String(20), nullable=False),  # a Decimal, exactly as written
+    Column("snap_eligible", Boolean, nullable=False, server_default=false()),
 )
 
 products = Table(
@@ -175,6 +177,24 @@ price_reductions = Table(
     Column("store", String(40), nullable=False, server_default=""),  # "": every store
 )
 
+# Promotion rules from promotions files, by id. ``rule`` is the rule in the promotions file
+# format (``aisle.domain.pricing.rule_document``), read back with ``parse_promotions``; the other
+# columns repeat what a query or a list needs. Re-importing a rule updates its row.
+promotions = Table(
+    "promotions",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("rule", JSON, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("imported_at", UtcDateTime(), nullable=False),
+    Index("ix_promotions_window", "starts_at", "ends_at"),
+)
+
 devices = Table(
     "devices",
     metadata,
@@ -202,4 +222,31 @@ receipts = Table(
     Column("cart_id", String(64), nullable=False, unique=True),
     Column("issued_at", UtcDateTime(), nullable=False),
     Column("document", JSON, nullable=False),
+)
+
+# Loyalty members: the id is the code on the card.
+members = Table(
+    "members",
+    metadata,
+    Column("member_id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False, server_default=""),
+    Column("added_at", UtcDateTime(), nullable=False),
+)
+
+# Digital coupons loaded to a member's account: they apply whenever the member shops.
+member_coupons = Table(
+    "member_coupons",
+    metadata,
+    Column("member_id", String(40), primary_key=True),
+    Column("code", String(100), primary_key=True),
+)
+
+# Each coupon is redeemed once, ever: the code is the key. Never updated or deleted.
+coupon_redemptions = Table(
+    "coupon_redemptions",
+    metadata,
+    Column("code", String(100), primary_key=True),
+    Column("cart_id", String(64), nullable=False),
+    Column("member_id", String(40)),
+    Column("redeemed_at", UtcDateTime(), nullable=False),
 )

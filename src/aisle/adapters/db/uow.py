@@ -8,6 +8,8 @@ from sqlalchemy import Connection, Engine
 
 from aisle.adapters.db.catalog import SqlCatalog
 from aisle.adapters.db.engine import FairLock
+from aisle.adapters.db.members import SqlCouponRedemptions, SqlMembers
+from aisle.adapters.db.promotions import SqlPromotions
 from aisle.adapters.db.repositories import (
     SqlCartSummaries,
     SqlDevices,
@@ -26,6 +28,9 @@ class SqlUnitOfWork:
     devices: SqlDevices
     staff: SqlStaff
     receipts: SqlReceipts
+    members: SqlMembers
+    redemptions: SqlCouponRedemptions
+    promotions: SqlPromotions
 
     def __init__(
         self, engine: Engine, *, write: bool, store: str = "", write_lock: FairLock | None = None
@@ -58,7 +63,14 @@ class SqlUnitOfWork:
         self.devices = SqlDevices(conn)
         self.staff = SqlStaff(conn)
         self.receipts = SqlReceipts(conn)
+        self.members = SqlMembers(conn)
+        self.redemptions = SqlCouponRedemptions(conn)
+        self.promotions = SqlPromotions(conn, self._store)
         return self
+
+    @property
+    def store(self) -> str:
+        return self._store
 
     def commit(self) -> None:
         assert self._conn is not None

@@ -5,13 +5,23 @@ in the past tense (``ItemScanned``) or refuses with a :class:`~aisle.domain.erro
 State is never stored on its own: it is ``CartState.replay(events)``, at any time.
 """
 
-from aisle.domain.cart.commands import CheckOut, RemoveLine, ScanItem, SetQuantity
+from aisle.domain.cart.commands import (
+    CheckOut,
+    IdentifyMember,
+    PresentCoupon,
+    RemoveLine,
+    ScanItem,
+    SetQuantity,
+    ShoppingCommand,
+)
 from aisle.domain.cart.events import (
     CartCheckedOut,
     CartEvent,
     CartOpened,
+    CouponPresented,
     ItemScanned,
     LineRemoved,
+    MemberIdentified,
     QuantityChanged,
     event_from_payload,
     event_to_payload,
@@ -27,13 +37,18 @@ __all__ = [
     "CartState",
     "CartStatus",
     "CheckOut",
+    "CouponPresented",
+    "IdentifyMember",
     "ItemScanned",
     "Label",
     "LineRemoved",
+    "MemberIdentified",
+    "PresentCoupon",
     "QuantityChanged",
     "RemoveLine",
     "ScanItem",
     "SetQuantity",
+    "ShoppingCommand",
     "event_from_payload",
     "event_to_payload",
 ]

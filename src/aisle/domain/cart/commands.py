@@ -26,9 +26,24 @@ class SetQuantity:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class IdentifyMember:
+    event_id: str
+    loyalty_code: str  # as typed or read from the loyalty card: the member id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PresentCoupon:
+    event_id: str
+    code: str  # typed on the screen; a scanned coupon arrives as a ScanItem
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckOut:
     event_id: str
     payment_provider: str = "demo"
 
 
-CartCommand = ScanItem | RemoveLine | SetQuantity | CheckOut
+#: What a device sends while shopping, one event at a time.
+ShoppingCommand = ScanItem | RemoveLine | SetQuantity | IdentifyMember | PresentCoupon
+
+CartCommand = ShoppingCommand | CheckOut

@@ -25,10 +25,14 @@ class CartOpened:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemScanned:
     """Version 2 added what a printed label says (``quantity``, ``label_price_minor``,
-    ``serial``, ``warnings``); a version 1 payload reads as one item with no label."""
+    ``serial``, ``warnings``); a version 1 payload reads as one item with no label.
+
+    Version 3 added the facts promotions and tax read (``category``, ``department``,
+    ``deposit_minor``, ``snap_eligible``); an older payload reads as a product in no category
+    or department, with no deposit, not SNAP-eligible: it is priced as it was when scanned."""
 
     TYPE: ClassVar[str] = "cart.item_scanned"
-    VERSION: ClassVar[int] = 2
+    VERSION: ClassVar[int] = 3
     line_id: str  # an existing line when the same product is scanned again
     code: str  # what the scanner sent, for the audit trail
     gtin: str
@@ -43,6 +47,10 @@ class ItemScanned:
     label_price_minor: int | None = None  # the price printed on the item's label, which wins
     serial: str | None = None  # one physical item (GS1 AI 21)
     warnings: tuple[str, ...] = ()  # for the shopper and the staff, such as a passed use-by date
+    category: str = ""
+    department: str = ""
+    deposit_minor: int | None = None  # a bottle deposit per unit, charged on its own line
+    snap_eligible: bool = False  # US: its tax class may be paid with SNAP/EBT benefits
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +69,24 @@ class QuantityChanged:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MemberIdentified:
+    """The shopper showed a loyalty card: member prices and their digital coupons apply."""
+
+    TYPE: ClassVar[str] = "cart.member_identified"
+    VERSION: ClassVar[int] = 1
+    member_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CouponPresented:
+    """A coupon a live promotion asks for, scanned or typed; ``code`` is the offer's own."""
+
+    TYPE: ClassVar[str] = "cart.coupon_presented"
+    VERSION: ClassVar[int] = 1
+    code: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CartCheckedOut:
     TYPE: ClassVar[str] = "cart.checked_out"
     VERSION: ClassVar[int] = 1
@@ -70,10 +96,27 @@ class CartCheckedOut:
     payment_reference: str
 
 
-CartEvent = CartOpened | ItemScanned | LineRemoved | QuantityChanged | CartCheckedOut
+CartEvent = (
+    CartOpened
+    | ItemScanned
+    | LineRemoved
+    | QuantityChanged
+    | MemberIdentified
+    | CouponPresented
+    | CartCheckedOut
+)
 
 _TYPES: dict[str, type[CartEvent]] = {
-    cls.TYPE: cls for cls in (CartOpened, ItemScanned, LineRemoved, QuantityChanged, CartCheckedOut)
+    cls.TYPE: cls
+    for cls in (
+        CartOpened,
+        ItemScanned,
+        LineRemoved,
+        QuantityChanged,
+        MemberIdentified,
+        CouponPresented,
+        CartCheckedOut,
+    )
 }
 
 
@@ -91,9 +134,24 @@ def event_to_payload(event: CartEvent) -> dict[str, Any]:
 
 
 def _upcast(type_name: str, version: int, payload: dict[str, Any]) -> dict[str, Any]:
-    """Older versions of an event, read as the current one."""
-    if type_name == ItemScanned.TYPE and version == 1:
-        return {**payload, "quantity": 1, "label_price_minor": None, "serial": None, "warnings": []}
+    """Older versions of an event, read as the current one, one version step at a time."""
+    if type_name == ItemScanned.TYPE:
+        if version < 2:
+            payload = {
+                **payload,
+                "quantity": 1,
+                "label_price_minor": None,
+                "serial": None,
+                "warnings": [],
+            }
+        if version < 3:
+            payload = {
+                **payload,
+                "category": "",
+                "department": "",
+                "deposit_minor": None,
+                "snap_eligible": False,
+            }
     return payload
 
 

@@ -3,11 +3,15 @@
 Decisions check every rule before answering, so a refused command leaves no trace. Scanning a
 product that is already on a line adds one to that line; produce sold by weight always gets a line
 of its own, priced by the weight the cart's scale measured.
+
+A cart belongs to at most one loyalty member (identifying another replaces the first) and holds
+the coupons presented on it, each once. What a coupon is worth is pricing's business; whether a
+promotion asks for it and whether it was used before is looked up by the service and handed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -16,15 +20,21 @@ from aisle.domain.cart.events import (
     CartCheckedOut,
     CartEvent,
     CartOpened,
+    CouponPresented,
     ItemScanned,
     LineRemoved,
+    MemberIdentified,
     QuantityChanged,
 )
 from aisle.domain.catalog import Product, SoldBy
 from aisle.domain.errors import (
     CartClosed,
+    CouponAlreadyPresented,
+    CouponAlreadyUsed,
+    CouponNotAccepted,
     DuplicateItem,
     InvalidQuantity,
+    MemberAlreadyIdentified,
     NotPriced,
     UnknownLine,
     WeightRequired,
@@ -67,6 +77,10 @@ class CartLine:
     label_price: Money | None = None
     serials: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    category: str = ""
+    department: str = ""
+    deposit: Money | None = None  # per unit
+    snap_eligible: bool = False
 
 
 @dataclass(slots=True, kw_only=True)
@@ -79,6 +93,8 @@ class CartState:
     version: int = 0  # how many events the state has folded
     lines_created: int = 0
     receipt_id: str | None = None
+    member_id: str | None = None
+    coupons: tuple[str, ...] = ()  # presented, in order; each once
 
     @classmethod
     def replay(cls, cart_id: str, events: Iterable[CartEvent]) -> CartState:
@@ -125,6 +141,14 @@ class CartState:
                         ),
                         serials=serials,
                         warnings=event.warnings,
+                        category=event.category,
+                        department=event.department,
+                        deposit=(
+                            Money(minor=event.deposit_minor, currency=self.currency)
+                            if event.deposit_minor is not None
+                            else None
+                        ),
+                        snap_eligible=event.snap_eligible,
                     )
             case LineRemoved():
                 del self.lines[event.line_id]
@@ -132,6 +156,10 @@ class CartState:
                 self.lines[event.line_id] = replace(
                     self.lines[event.line_id], quantity=event.quantity
                 )
+            case MemberIdentified():
+                self.member_id = event.member_id
+            case CouponPresented():
+                self.coupons += (event.code,)
             case CartCheckedOut():
                 self.status = CartStatus.CHECKED_OUT
                 self.receipt_id = event.receipt_id
@@ -146,9 +174,11 @@ class CartState:
         code: str,
         weight_g: int | None,
         label: Label | None = None,
+        snap_eligible: bool = False,
     ) -> ItemScanned:
         """Add an item. ``weight_g`` is the cart scale's; a ``label`` printed on the item (a
-        weight, a price, a count) wins over the catalog and the scale for that item."""
+        weight, a price, a count) wins over the catalog and the scale for that item.
+        ``tax_rate`` and ``snap_eligible`` come from the product's tax class."""
         self._require_open()
         label = label or Label()
         if product.price is None:
@@ -202,6 +232,10 @@ class CartState:
             label_price_minor=label.price.minor if label.price is not None else None,
             serial=label.serial,
             warnings=label.warnings,
+            category=product.category,
+            department=product.department,
+            deposit_minor=product.deposit.minor if product.deposit else None,
+            snap_eligible=snap_eligible,
         )
 
     def remove(self, line_id: str) -> LineRemoved:
@@ -223,6 +257,27 @@ class CartState:
                 f"Quantity {quantity} is not possible: expected 1 to {MAX_QUANTITY}{hint}"
             )
         return QuantityChanged(line_id=line_id, quantity=quantity)
+
+    def identify_member(self, member_id: str) -> MemberIdentified:
+        """The member is looked up by the service (an unknown code never gets here)."""
+        self._require_open()
+        if member_id == self.member_id:
+            raise MemberAlreadyIdentified(f"Loyalty card {member_id} is already on this cart")
+        return MemberIdentified(member_id=member_id)
+
+    def present_coupon(
+        self, code: str, *, asked_for: Collection[str], used: bool
+    ) -> CouponPresented:
+        """Take a coupon. ``asked_for``: the coupon codes live promotions ask for now;
+        ``used``: the coupon was redeemed at an earlier checkout. One use per coupon."""
+        self._require_open()
+        if code in self.coupons:
+            raise CouponAlreadyPresented(f"Coupon {code} is already in your cart")
+        if code not in asked_for:
+            raise CouponNotAccepted(f"This coupon isn't valid today ({code})")
+        if used:
+            raise CouponAlreadyUsed(f"This coupon has already been used ({code})")
+        return CouponPresented(code=code)
 
     def check_out(
         self, *, receipt_id: str, total: Money, payment_provider: str, payment_reference: str
@@ -248,6 +303,12 @@ class CartState:
                 sold_by=line.sold_by,
                 weight_g=line.weight_g,
                 label_price=line.label_price,
+                name=line.name,
+                category=line.category,
+                brand=line.brand,
+                department=line.department,
+                deposit=line.deposit,
+                snap_eligible=line.snap_eligible,
             )
             for line in self.lines.values()
         ]

@@ -16,6 +16,14 @@ from aisle.domain.pricing._engine import (
     TaxScope,
     price_lines,
 )
+from aisle.domain.pricing._facts import CatalogFacts, ProductFacts
+from aisle.domain.pricing._file import (
+    Problem,
+    PromotionFileError,
+    conflicts,
+    parse_promotions,
+    rule_document,
+)
 from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, line_gross, per_kg
 from aisle.domain.pricing._promotions import PriceReduction
 from aisle.domain.pricing._rules import (
@@ -40,6 +48,7 @@ __all__ = [
     "Benefit",
     "Bundle",
     "BuyGet",
+    "CatalogFacts",
     "Conditions",
     "DepositLine",
     "FixedPrice",
@@ -53,13 +62,19 @@ __all__ = [
     "PricedLine",
     "PricingPolicy",
     "PricingResult",
+    "Problem",
+    "ProductFacts",
+    "PromotionFileError",
     "Shopper",
     "SpendOffer",
     "TaxLine",
     "TaxMode",
     "TaxScope",
     "UnitOffer",
+    "conflicts",
     "line_gross",
+    "parse_promotions",
     "per_kg",
     "price_lines",
+    "rule_document",
 ]

@@ -353,11 +353,18 @@
       const grew = old && (line.quantity > old.quantity || line.weight_g !== old.weight_g);
       if (previous && (!old || grew)) state.flash = { lineId: line.line_id, until: performance.now() + 1600 };
     }
-    const nodes = cart.lines.map((line) => lineNode(line, cart.currency));
+    const deposits = new Map((cart.deposits || []).map((deposit) => [deposit.line_id, deposit]));
+    const nodes = cart.lines.map((line) => lineNode(line, cart.currency, deposits.get(line.line_id)));
     $("lines").replaceChildren(...nodes);
     $("lines").hidden = cart.lines.length === 0;
     $("empty").hidden = cart.lines.length > 0;
     $("item-count").textContent = cart.lines.length ? itemsText(cart.item_count) : "";
+    const hints = cart.hints || [];
+    $("hints").replaceChildren(...hints.map((hint) => el("li", {
+      class: "hint", "data-testid": "hint", "data-promotion-id": hint.promotion_id,
+      text: isZero(hint.saving) ? hint.message : `${hint.message} · save ${money(hint.saving, cart.currency)}`,
+    })));
+    $("hints").hidden = hints.length === 0;
 
     const flashing = nodes.find((node) => node.classList.contains("flash"));
     if (flashing) {
@@ -370,7 +377,7 @@
     }
   }
 
-  function lineNode(line, currency) {
+  function lineNode(line, currency, deposit) {
     const id = line.line_id;
     const flashing = state.flash.lineId === id && performance.now() < state.flash.until;
     const discounted = !isZero(line.discount);
@@ -387,6 +394,11 @@
         "data-testid": "line-adjustment",
         text: `${adjustment.description} ${saving(adjustment.amount, currency)}`,
       })),
+      deposit ? el("div", {
+        class: "line-deposit",
+        "data-testid": "line-deposit",
+        text: `Deposit ${deposit.quantity} × ${money(deposit.unit_amount, currency)} +${money(deposit.amount, currency)}`,
+      }) : null,
       ...(line.warnings || []).map((warning) => el("div", {
         class: "line-warning",
         "data-testid": "line-warning",
@@ -431,17 +443,27 @@
     const currency = cart.currency;
     const inclusive = cart.tax_mode === "inclusive";
     $("subtotal").textContent = money(cart.subtotal, currency);
-    $("savings").textContent = saving(cart.discount_total, currency);
+    // "You save €2.41": the footer says it in words, so the amount goes without its minus.
+    $("savings").textContent = money(String(cart.discount_total).replace(/^-/, ""), currency);
     $("savings").classList.toggle("none", isZero(cart.discount_total));
-    $("tax-label").textContent = inclusive ? "Tax (incl. VAT)" : "Tax";
+    $("deposits-row").hidden = isZero(cart.deposit_total);
+    $("deposit-total").textContent = money(cart.deposit_total, currency);
+    $("tax-label").textContent = inclusive ? "Tax (incl. VAT)" : "Sales tax";
     $("tax").textContent = money(cart.tax_total, currency);
+    $("snap-row").hidden = isZero(cart.snap_eligible_total);
+    $("snap-total").textContent = money(cart.snap_eligible_total, currency);
+    $("member").hidden = !cart.member_id;
+    $("member").textContent = cart.member_id ? `★ Member ${cart.member_id}` : "";
+    const coupons = cart.coupons || [];
+    $("coupons").replaceChildren(...coupons.map((code) => el("li", { class: "coupon", "data-testid": "coupon", text: code })));
+    $("coupons").hidden = coupons.length === 0;
     $("total").textContent = money(cart.total, currency);
     $("age-note").hidden = !cart.age_check_required;
     $("checkout").disabled = cart.lines.length === 0 || cart.status !== "shopping";
 
     $("pay-count").textContent = itemsText(cart.item_count);
     $("pay-total").textContent = money(cart.total, currency);
-    $("pay-tax").textContent = `Includes ${money(cart.tax_total, currency)} ${inclusive ? "VAT" : "tax"}` +
+    $("pay-tax").textContent = `${inclusive ? "Includes" : "With"} ${money(cart.tax_total, currency)} ${inclusive ? "VAT" : "sales tax"}` +
       (isZero(cart.discount_total) ? "" : ` · You saved ${money(String(cart.discount_total).replace(/^-/, ""), currency)}`);
     $("pay-age-note").hidden = !cart.age_check_required;
     if (state.view === "pay" && cart.lines.length === 0) showView("cart");
@@ -535,10 +557,17 @@
           el("td", { class: "amount", text: saving(adjustment.amount, currency) })));
       }
     }
+    for (const deposit of receipt.deposits || []) {
+      rows.push(el("tr", { class: "rc-deposit" },
+        el("td", { text: `Deposit ${deposit.quantity} × ${money(deposit.unit_amount, currency)} (${deposit.name})` }),
+        el("td", { class: "amount", text: money(deposit.amount, currency) })));
+    }
     const sum = (label, value, cls, testid) => el("div", { class: cls },
       el("dt", { text: label }), el("dd", { class: "amount", "data-testid": testid, text: value }));
+    const inclusive = receipt.tax_mode === "inclusive";
     const taxes = el("table", { class: "rc-taxes" },
-      el("thead", {}, el("tr", {}, el("th", { text: "VAT rate" }), el("th", { text: "Net" }), el("th", { text: "VAT" }), el("th", { text: "Gross" }))),
+      el("thead", {}, el("tr", {}, el("th", { text: inclusive ? "VAT rate" : "Tax rate" }), el("th", { text: "Net" }),
+        el("th", { text: inclusive ? "VAT" : "Tax" }), el("th", { text: "Gross" }))),
       el("tbody", {}, ...(receipt.taxes || []).map((tax) => el("tr", {},
         el("td", { text: `${tax.rate} %` }),
         el("td", { class: "amount", text: money(tax.net, currency) }),
@@ -554,12 +583,16 @@
       el("dl", { class: "rc-sums" },
         sum("Subtotal", money(receipt.subtotal, currency), "", "receipt-subtotal"),
         isZero(receipt.discount_total) ? null : sum("You saved", saving(receipt.discount_total, currency), "rc-saving", "receipt-savings"),
-        sum(receipt.tax_mode === "inclusive" ? "Incl. VAT" : "Tax", money(receipt.tax_total, currency), "", "receipt-tax"),
-        sum("Total", money(receipt.total, currency), "rc-total", "receipt-paper-total")),
+        isZero(receipt.deposit_total) ? null : sum("Deposits", money(receipt.deposit_total, currency), "", "receipt-deposits"),
+        sum(inclusive ? "Incl. VAT" : "Sales tax", money(receipt.tax_total, currency), "", "receipt-tax"),
+        sum("Total", money(receipt.total, currency), "rc-total", "receipt-paper-total"),
+        isZero(receipt.snap_eligible_total) ? null : sum("SNAP eligible", money(receipt.snap_eligible_total, currency), "", "receipt-snap")),
       taxes,
+      receipt.member_id ? el("p", { class: "rc-member", "data-testid": "receipt-member", text: `Member ${receipt.member_id}` }) : null,
+      (receipt.coupons || []).length ? el("p", { class: "rc-member", "data-testid": "receipt-coupons", text: `Coupons redeemed: ${receipt.coupons.join(", ")}` }) : null,
       el("p", { class: "rc-payment", text: `Paid ${money(payment.amount, currency)} by ${payment.provider === "demo" ? "demo card" : payment.provider || "card"}` +
         (payment.reference ? ` · ref. ${payment.reference}` : "") }),
-    ];
+    ].filter((node) => node != null);
   }
 
   $("new-trip").addEventListener("click", () => newTrip());
@@ -692,6 +725,8 @@
     state.receiptId = null;
     state.pendingQty.clear();
     $("search-input").value = "";
+    $("loyalty-input").value = "";
+    $("coupon-input").value = "";
     $("search-results").replaceChildren(finderHint());
     $("lines").replaceChildren();
     await startTrip();
@@ -751,6 +786,34 @@
     const input = $("scan-input");
     scan(input.value);
     input.value = "";
+  });
+
+  /* ------------------------------------------------------------------ loyalty card and coupons */
+
+  // A refusal (an unknown card, a coupon not valid today) shows the server's words; the input
+  // keeps what was typed so the shopper can correct it.
+  function submitEntry(inputId, fields, welcome) {
+    const input = $(inputId);
+    const text = input.value.trim();
+    if (!text || !state.cart || state.view === "receipt") return;
+    if (state.view === "pay") showView("cart");
+    sendEvent(fields(text)).then((cartState) => {
+      if (!cartState) return;
+      input.value = "";
+      showMessage(welcome(cartState, text), "info", 4);
+    });
+  }
+
+  $("loyalty-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitEntry("loyalty-input", (code) => ({ type: "identify_member", loyalty_code: code }),
+      (cart) => `Welcome! Member ${cart.member_id}: your member prices and coupons apply.`);
+  });
+
+  $("coupon-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitEntry("coupon-input", (code) => ({ type: "present_coupon", code }),
+      (cart) => `Coupon ${cart.coupons[cart.coupons.length - 1] || ""} added.`);
   });
 
   /* ------------------------------------------------------------------ the product finder */
