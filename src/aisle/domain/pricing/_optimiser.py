@@ -28,7 +28,17 @@ from aisle.domain.catalog import SoldBy
 from aisle.domain.money import Money
 from aisle.domain.pricing._hints import upsell_hints
 from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, per_kg
-from aisle.domain.pricing._programme import BUNDLE, BUYGET, MULTI, UNIT, Key, percent_of, solve
+from aisle.domain.pricing._programme import (
+    BUNDLE,
+    BUYGET,
+    MULTI,
+    SPEND_PRICE,
+    UNIT,
+    Key,
+    percent_of,
+    solve,
+    spent_of,
+)
 from aisle.domain.pricing._rules import (
     AmountOff,
     Bundle,
@@ -241,6 +251,11 @@ class _Problem:
 
         for covered in self.covered:
             join(sorted(covered))
+        if not self.doubt_ignored:
+            by_offers: dict[int, list[int]] = {}
+            for ci in range(len(self.classes)):
+                by_offers.setdefault(find(ci), []).append(ci)
+            self._settle_doubts(list(by_offers.values()))
         for spend in self.spends:
             if spend.mode == "in-doubt" and not self.doubt_ignored:
                 join(spend.classes)
@@ -267,6 +282,44 @@ class _Problem:
             self.doubt_ignored = True
             return self.solve()
 
+    def _settle_doubts(self, components: list[list[int]]) -> None:
+        """A threshold every solution reaches is not in doubt: the least each component can
+        spend towards it (a programme that charges dearly per cent spent) adds up to it.
+
+        Those programmes are per component, so they are remembered between scans like the rest.
+        """
+        for spend in self.spends:
+            if spend.mode != "in-doubt":
+                continue
+            qualifying = set(spend.classes)
+            least = 0
+            for members in components:
+                if qualifying.isdisjoint(members):
+                    continue
+                value, _ = solve(self._least_key(members, spend))
+                least += spent_of(value)
+            if least >= spend.threshold:
+                spend.mode = "always"
+
+    def _least_key(self, members: list[int], spend: _Spend) -> Key:
+        offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
+        local = {offer: i for i, offer in enumerate(offer_ids)}
+        contained = tuple(local[o] for o in offer_ids if self._contained(spend, o))
+        classes = tuple(
+            (
+                self.classes[ci].gross,
+                self.classes[ci].count,
+                int(self.counts(spend, ci, None)),
+                tuple(
+                    (local[o.offer], o.slot, o.disc, int(self.counts(spend, ci, o)))
+                    for o in self.options[ci]
+                ),
+            )
+            for ci in members
+        )
+        offers = tuple(_offer_params(self.items[offer_index]) for offer_index in offer_ids)
+        return (classes, offers, ((False, spend.threshold, 0, -SPEND_PRICE, contained),))
+
     def _component_key(self, members: list[int]) -> Key:
         """The component as plain tuples: everything the solution depends on, nothing else."""
         offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
@@ -286,7 +339,7 @@ class _Problem:
                 self.spends[si].threshold,
                 self.spends[si].amount,
                 self.spends[si].percent,
-                tuple(local[o] for o in offer_ids if self._contained(self.spends[si], o, members)),
+                tuple(local[o] for o in offer_ids if self._contained(self.spends[si], o)),
             )
             for si in spend_ids
         )
@@ -301,7 +354,7 @@ class _Problem:
             classes.append((cls.gross, cls.count, none_mask, options))
         return (tuple(classes), tuple(offers), spends)
 
-    def _contained(self, spend: _Spend, offer_index: int, members: list[int]) -> bool:
+    def _contained(self, spend: _Spend, offer_index: int) -> bool:
         offer = self.items[offer_index]
         if isinstance(offer, UnitOffer) or offer.when.exclusive or spend.offer.when.exclusive:
             return False

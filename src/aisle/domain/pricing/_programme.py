@@ -73,12 +73,12 @@ def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     for bit, spend in enumerate(spends):
         if spend[0]:
             only = tuple(
-                (False, t, 0, -_HUGE if b == bit else Decimal(0), c)
+                (False, t, 0, -SPEND_PRICE if b == bit else Decimal(0), c)
                 for b, (_, t, _, _, c) in enumerate(spends)
             )
             least[bit] = []
             lowest, _ = _programme((classes, offers, only), order, None, least[bit])
-            if _spent(lowest) >= spend[1]:
+            if spent_of(lowest) >= spend[1]:
                 always = (False, spend[1], 0, spend[3], spend[4])
                 return solve((classes, offers, (*spends[:bit], always, *spends[bit + 1 :])))
     # A threshold in doubt makes the spend so far part of the state, which can take many
@@ -117,10 +117,10 @@ def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     return _programme(key, order, bound)
 
 
-_HUGE = Decimal(10**11)  # percent: a cent spent costs 10**9, more than any saving is worth
+SPEND_PRICE = Decimal(10**11)  # percent: a cent spent costs 10**9, more than any saving is worth
 
 
-def _spent(value: int) -> int:
+def spent_of(value: int) -> int:
     """The spend in the value of a programme that charges 10**9 per cent spent."""
     return (-value + 10**9 // 2) // 10**9
 
@@ -180,7 +180,7 @@ class _Bound:
             future = futures[step].get(offers_part + zeros)
             if future is None:
                 return None
-            coming = _spent(future)
+            coming = spent_of(future)
             if spent + coming >= threshold:
                 as_list = as_list if as_list is not None else list(state)
                 as_list[self.n_offers + bit] = (threshold, 0)
