@@ -61,7 +61,27 @@ def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
 
 @lru_cache(maxsize=4096)
 def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
-    """The best value of a component and, per class, the units given to each option."""
+    """The best value of a component and, per class, the units given to each option.
+
+    The programme takes one unit at a time: a class of m units with r options would otherwise
+    try every way to share m units among r + 1 choices at once, which grows like m to the r;
+    one unit at a time, equal states met along different paths merge at every step.
+    """
+    classes, offers, spends = key
+    if all(count == 1 for _, count, _, _ in classes):
+        return _solve_units(key)
+    owner = [ci for ci, (_, count, _, _) in enumerate(classes) for _ in range(count)]
+    units = tuple(
+        (gross, 1, mask, options) for gross, count, mask, options in classes for _ in range(count)
+    )
+    value, chosen = _solve_units((units, offers, spends))
+    splits = [[0] * (len(options) + 1) for _, _, _, options in classes]
+    for ci, split in zip(owner, chosen, strict=True):
+        splits[ci][split.index(1)] += 1
+    return value, tuple(tuple(split) for split in splits)
+
+
+def _solve_units(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     classes, offers, spends = key
     order = _order(classes, offers)
     if not any(in_doubt for in_doubt, _, _, _, _ in spends):
@@ -80,7 +100,7 @@ def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
             lowest, _ = _programme((classes, offers, only), order, None, least[bit])
             if spent_of(lowest) >= spend[1]:
                 always = (False, spend[1], 0, spend[3], spend[4])
-                return solve((classes, offers, (*spends[:bit], always, *spends[bit + 1 :])))
+                return _solve_units((classes, offers, (*spends[:bit], always, *spends[bit + 1 :])))
     # A threshold in doubt makes the spend so far part of the state, which can take many
     # values. The same programme without those offers gives, for every state, the most the
     # rest of the basket can still save. Good solutions come cheaply from programmes that
