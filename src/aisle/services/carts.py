@@ -66,7 +66,6 @@ from aisle.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from aisle.services.promotions import with_groupings
 
 __all__ = ["CartService", "CartView"]
 
@@ -339,8 +338,6 @@ class CartService:
         lines = state.lines_to_price()
         reductions = uow.catalog.price_reductions({line.gtin for line in lines}, at)
         promotions = uow.promotions.live(at)
-        if promotions:  # their groups may name categories, brands and departments
-            lines = with_groupings(lines, uow.catalog)
         offers = [*(reduction.as_offer() for reduction in reductions), *promotions]
         pricing = price_lines(
             lines,

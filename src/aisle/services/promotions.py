@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +22,6 @@ from pathlib import Path
 import yaml
 
 from aisle.domain.pricing import (
-    LineToPrice,
     Problem,
     PromotionFileError,
     conflicts,
@@ -36,7 +34,6 @@ __all__ = [
     "PromotionService",
     "load_document",
     "read_document",
-    "with_groupings",
 ]
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -109,23 +106,6 @@ def _taken_by_price_lists(document: object, catalog: Catalog) -> list[Problem]:
         for i in ids
         if i not in fresh
     ]
-
-
-def with_groupings(lines: Sequence[LineToPrice], catalog: Catalog) -> list[LineToPrice]:
-    """The lines with their products' category, brand and department, which groups match."""
-    stored = catalog.existing({line.gtin for line in lines})
-    found = []
-    for line in lines:
-        row = stored.get(line.gtin)
-        if row is not None:
-            line = replace(
-                line,
-                category=line.category or row["category"],
-                brand=line.brand or row["brand"],
-                department=line.department or row["department"],
-            )
-        found.append(line)
-    return found
 
 
 # -- reading files --------------------------------------------------------------------------
