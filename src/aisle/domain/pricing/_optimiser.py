@@ -264,11 +264,8 @@ class _Problem:
             components.setdefault(find(ci), []).append(ci)
 
         splits: list[tuple[int, ...]] = [()] * len(self.classes)
-        saving = 0
         for members in components.values():
-            key = self._component_key(members)
-            value, chosen = solve(key)
-            saving += value
+            _, chosen = solve(self._component_key(members))
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
         try:
