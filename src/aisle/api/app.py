@@ -14,6 +14,7 @@ from aisle.api import carts, pages, products, receipts, scanning, staff
 from aisle.api.errors import install_error_handlers
 from aisle.api.live import CartHub
 from aisle.bootstrap import Services, bootstrap
+from aisle.domain import pricing
 from aisle.settings import Settings
 
 __all__ = ["create_app"]
@@ -24,6 +25,7 @@ _WEB = Path(__file__).resolve().parent.parent / "web"
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     owned = services is None
     services = services or bootstrap(settings)
+    pricing.warm_up()  # the solver for very large baskets loads now, not on a shopper's scan
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

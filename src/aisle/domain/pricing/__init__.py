@@ -24,6 +24,7 @@ from aisle.domain.pricing._file import (
     parse_promotions,
     rule_document,
 )
+from aisle.domain.pricing._integer import warm_up
 from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, line_gross, per_kg
 from aisle.domain.pricing._promotions import PriceReduction
 from aisle.domain.pricing._rules import (
@@ -77,4 +78,5 @@ __all__ = [
     "per_kg",
     "price_lines",
     "rule_document",
+    "warm_up",
 ]

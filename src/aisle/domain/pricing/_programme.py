@@ -59,14 +59,44 @@ def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
+BUDGET = 5_000
+"""Moves (a state tried with a choice) the programme may make on one component before it hands
+the component to the integer programme of :mod:`aisle.domain.pricing._integer`: about 15 ms of
+work here. Counted, not timed, so the same basket always takes the same path."""
+
+
+class _OverBudget(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Work:
+    left: int = BUDGET
+
+
+_work = _Work()
+
+
 @lru_cache(maxsize=4096)
 def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     """The best value of a component and, per class, the units given to each option.
 
-    The programme takes one unit at a time: a class of m units with r options would otherwise
-    try every way to share m units among r + 1 choices at once, which grows like m to the r;
-    one unit at a time, equal states met along different paths merge at every step.
+    The dynamic programme solves it when it can within :data:`BUDGET`; otherwise CP-SAT does
+    (:mod:`aisle.domain.pricing._integer`). Both are exact and value a solution the same way.
     """
+    _work.left = BUDGET
+    try:
+        return _solve_programme(key)
+    except _OverBudget:
+        from aisle.domain.pricing._integer import solve_integer
+
+        return solve_integer(key)
+
+
+def _solve_programme(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """The programme takes one unit at a time: a class of m units with r options would
+    otherwise try every way to share m units among r + 1 choices at once, which grows like m to
+    the r; one unit at a time, equal states met along different paths merge at every step."""
     classes, offers, spends = key
     if all(count == 1 for _, count, _, _ in classes):
         return _solve_units(key)
@@ -226,6 +256,9 @@ def _programme(
         following: dict[State, tuple[int, State | None, tuple[int, ...]]] = {}
         step_edges: list[tuple[State, State, int]] = []
         all_splits = list(_splits(count, len(options) + 1))
+        _work.left -= len(states) * len(all_splits)
+        if _work.left < 0:
+            raise _OverBudget
         for state, (value, _, _) in states.items():
             for split in all_splits:
                 moved = _move(state, value, gross, none_mask, options, split, offers, spends)

@@ -1,0 +1,182 @@
+"""A component too large for the dynamic programme, solved as an integer programme by CP-SAT.
+
+The dynamic programme of :mod:`aisle.domain.pricing._programme` is exact and, on everyday
+baskets, takes microseconds to milliseconds; but its states multiply with the offers a component
+keeps open at once (a bundle's slot counts, a threshold in doubt), and a big family basket can
+take it seconds. When it has done more work than :data:`~aisle.domain.pricing._programme.BUDGET`
+allows, the same component, as the same plain tuples, goes to this model instead. It is exact
+too (CP-SAT proves the optimum, in integers: no floating-point tolerance), values every
+solution as the programme does, and is deterministic: one worker, a fixed seed, the same model
+for the same key. Which of the two solves a component depends only on the key, never on the
+clock, so a basket always prices the same way.
+
+The value of a solution, as the programme counts it:
+
+- a unit offer saves ``disc`` on each unit it takes, and each such unit counts ``gross - disc``
+  towards a spend offer whose mask it carries;
+- "N for P" saves its units' prices less P per application; a bundle likewise, one unit from
+  each slot per application; an application counts P towards a spend offer that contains it;
+- "buy k get j" takes its units in the order of the key (price, highest first) in consecutive
+  applications of k + j and saves ``disc`` on the last j of each; each of its units counts its
+  net;
+- applications are complete, and limits hold (units for a unit offer, applications otherwise);
+- a spend offer not in doubt gives its percentage, rounded half-up per contribution; one in
+  doubt gives its amount and its percentage of every contribution only when the contributions
+  reach its threshold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aisle.domain.pricing._programme import (
+    BUNDLE,
+    BUYGET,
+    MULTI,
+    UNIT,
+    Key,
+    _contained_mask,
+    percent_of,
+)
+
+__all__ = ["solve_integer", "warm_up"]
+
+_SEED = 20261125
+
+
+def warm_up() -> None:
+    """Load OR-Tools now (half a second, once per process), not on a shopper's scan."""
+    from ortools.sat.python import cp_model  # noqa: F401
+
+
+def solve_integer(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """The best value of a component and, per class, the units given to each option (no
+    offer first), as :func:`aisle.domain.pricing._programme.solve` returns them."""
+    from ortools.sat.python import cp_model  # the only user of OR-Tools at run time
+
+    classes, offers, spends = key
+    model = cp_model.CpModel()
+    value: list[Any] = []
+    given: list[list[Any]] = []  # per class: units per option, no offer first
+    for ci, (_, count, _, options) in enumerate(classes):
+        per_option = [model.new_int_var(0, count, f"x{ci}_{k}") for k in range(len(options))]
+        none = model.new_int_var(0, count, f"none{ci}")
+        model.add(none + sum(per_option) == count)
+        given.append([none, *per_option])
+
+    # what counts towards spend offers: (spend mask, how many, amount each, most)
+    contributions: list[tuple[int, Any, int, int]] = []
+    for ci, (gross, count, none_mask, _) in enumerate(classes):
+        if none_mask:
+            contributions.append((none_mask, given[ci][0], gross, count))
+
+    for o, (kind, size, param, cap) in enumerate(offers):
+        members = [
+            (ci, k, slot, disc, mask)
+            for ci, (_, _, _, options) in enumerate(classes)
+            for k, (offer, slot, disc, mask) in enumerate(options)
+            if offer == o
+        ]
+        if not members:
+            continue
+        units = sum(classes[ci][1] for ci, *_ in members)
+        if kind == UNIT:
+            if cap >= 0:
+                model.add(sum(given[ci][k + 1] for ci, k, *_ in members) <= cap)
+            for ci, k, _, disc, mask in members:
+                value.append(disc * given[ci][k + 1])
+                if mask:
+                    contributions.append((mask, given[ci][k + 1], classes[ci][0] - disc,
+                                          classes[ci][1]))  # fmt: skip
+        elif kind in (MULTI, BUNDLE):
+            most = units // size if kind == MULTI else units
+            if cap >= 0:
+                most = min(most, cap)
+            apps = model.new_int_var(0, most, f"apps{o}")
+            if kind == MULTI:
+                model.add(sum(given[ci][k + 1] for ci, k, *_ in members) == size * apps)
+            else:
+                for s in range(size):
+                    model.add(sum(given[ci][k + 1] for ci, k, slot, *_ in members if slot == s)
+                              == apps)  # fmt: skip
+            for ci, k, *_ in members:
+                value.append(classes[ci][0] * given[ci][k + 1])
+            value.append(-param * apps)
+            contained = _contained_mask(o, spends)
+            if contained:
+                contributions.append((contained, apps, param, most))
+        else:
+            assert kind == BUYGET
+            _buy_get(model, o, size, param, cap, units, members, classes, given, value,
+                     contributions)  # fmt: skip
+
+    for bit, (in_doubt, threshold, amount, percent, _) in enumerate(spends):
+        flag = 1 << bit
+        mine = [(n, each, most) for mask, n, each, most in contributions if mask & flag]
+        if not in_doubt:
+            value += [percent_of(each, percent) * n for n, each, _ in mine]
+            continue
+        met = model.new_bool_var(f"met{bit}")
+        model.add(sum(each * n for n, each, _ in mine) >= threshold * met)
+        value.append(amount * met)
+        if percent:
+            for j, (n, each, most) in enumerate(mine):
+                per = percent_of(each, percent)
+                if per <= 0:
+                    continue
+                counted = model.new_int_var(0, most, f"counted{bit}_{j}")
+                model.add(counted <= n)
+                model.add(counted <= most * met)
+                value.append(per * counted)
+
+    model.maximize(sum(value))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = _SEED
+    solver.parameters.linearization_level = 2  # the LP relaxation proves these optima quickly
+    status = solver.solve(model)
+    if status != cp_model.OPTIMAL:
+        raise RuntimeError(f"CP-SAT did not prove an optimum: {solver.status_name(status)}")
+    chosen = tuple(tuple(solver.value(v) for v in per_class) for per_class in given)
+    return round(solver.objective_value), chosen
+
+
+def _buy_get(
+    model: Any,
+    o: int,
+    size: int,
+    buy: int,
+    cap: int,
+    units: int,
+    members: list[tuple[int, int, int, int, int]],
+    classes: Any,
+    given: list[list[Any]],
+    value: list[Any],
+    contributions: list[tuple[int, Any, int, int]],
+) -> None:
+    """Positions counted with integer division: the units of the classes so far, in the key's
+    order, fill ``upto // size`` applications and ``upto % size`` places of the next; the places
+    past ``buy`` are discounted."""
+    most = units // size
+    apps = model.new_int_var(0, most if cap < 0 else min(cap, most), f"apps{o}")
+    before: Any = 0
+    before_disc: Any = 0
+    for ci, k, _, disc, mask in sorted(members):
+        gross, count = classes[ci][0], classes[ci][1]
+        upto = model.new_int_var(0, units, f"upto{o}_{ci}")
+        model.add(upto == before + given[ci][k + 1])
+        whole = model.new_int_var(0, most, f"whole{o}_{ci}")
+        model.add_division_equality(whole, upto, size)
+        rest = model.new_int_var(0, size - 1, f"rest{o}_{ci}")
+        model.add_modulo_equality(rest, upto, size)
+        extra = model.new_int_var(0, size - buy, f"extra{o}_{ci}")
+        model.add_max_equality(extra, [0, rest - buy])
+        disc_upto = (size - buy) * whole + extra
+        off = model.new_int_var(0, count, f"off{o}_{ci}")
+        model.add(off == disc_upto - before_disc)
+        value.append(disc * off)
+        if mask:
+            contributions.append((mask, given[ci][k + 1] - off, gross, count))
+            contributions.append((mask, off, gross - disc, count))
+        before, before_disc = upto, disc_upto
+    model.add(before == size * apps)

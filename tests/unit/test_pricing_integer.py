@@ -1,0 +1,145 @@
+"""A basket too large for the dynamic programme is priced by CP-SAT, exactly as the programme would.
+
+The engine hands a component to :mod:`aisle.domain.pricing._integer` when its programme runs
+past a budget of work. These tests price with no budget at all, so that every component goes
+to CP-SAT, and hold it to the same brute-force oracle as the programme; and they check that a
+real family-sized basket takes that path and gets the programme's own optimum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aisle.domain.money import Money
+from aisle.domain.pricing import (
+    AmountOff,
+    Bundle,
+    BuyGet,
+    Conditions,
+    Group,
+    LineToPrice,
+    Multibuy,
+    Offer,
+    PricingPolicy,
+    SpendOffer,
+    price_lines,
+)
+from aisle.domain.pricing import _integer, _optimiser, _programme
+from tests.unit.pricing_oracle import best_saving
+from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, offers
+
+
+@contextmanager
+def budget(moves: int) -> Iterator[None]:
+    """The programme's budget set to ``moves`` (0: every component goes to CP-SAT)."""
+    saved = _programme.BUDGET
+    _programme.BUDGET = moves
+    _optimiser.clear_cache()
+    try:
+        yield
+    finally:
+        _programme.BUDGET = saved
+        _optimiser.clear_cache()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=baskets(),
+    rules=st.lists(st.integers(), min_size=1, max_size=3).flatmap(
+        lambda xs: st.tuples(*(offers(i) for i in range(len(xs))))
+    ),
+)
+def test_cpsat_finds_the_same_saving_as_trying_every_combination(
+    lines: list[LineToPrice], rules: tuple[Offer, ...]
+) -> None:
+    with budget(0):
+        result = price_lines(lines, rules, POLICY, NOW)
+        again = price_lines(list(lines), list(reversed(rules)), POLICY, NOW)
+    assert result.discount_total.minor == best_saving(lines, rules)
+    assert again == result
+
+
+def eur(minor: int) -> Money:
+    return Money(minor=minor, currency="EUR")
+
+
+WHEN = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
+
+
+def cats(*names: str) -> Group:
+    return Group(categories=frozenset(names))
+
+
+def line(n: int, category: str, price: int, quantity: int) -> LineToPrice:
+    return LineToPrice(
+        line_id=f"l{n}",
+        gtin=f"{n:014d}",
+        quantity=quantity,
+        unit_price=eur(price),
+        tax_rate=Decimal(5),
+        category=category,
+    )
+
+
+FAMILY_BASKET = [
+    line(1, "yogurt", 86, 6),
+    line(2, "biscuits", 369, 9),
+    line(3, "coffee", 599, 2),
+    line(4, "yogurt", 99, 6),
+    line(5, "yogurt", 139, 7),
+    line(6, "coffee", 949, 3),
+    line(7, "coffee", 398, 4),
+    line(8, "biscuits", 199, 2),
+    line(9, "biscuits", 299, 2),
+    line(10, "yogurt", 229, 2),
+]
+FAMILY_OFFERS: list[Offer] = [
+    Multibuy(id="m1", name="4 yogurts", group=cats("yogurt"), quantity=4, price=eur(300),
+             when=WHEN),
+    Multibuy(id="m2", name="3 biscuits", group=cats("biscuits"), quantity=3, price=eur(600),
+             when=WHEN),
+    BuyGet(id="b1", name="coffee 3 for 2", group=cats("coffee"), buy=2, get=1,
+           percent_off=Decimal(100), when=WHEN),
+    Bundle(id="d1", name="Breakfast", price=eur(800),
+           slots=(cats("yogurt"), cats("biscuits"), cats("coffee")), when=WHEN),
+    SpendOffer(id="s1", name="5.00 off 60.00", group=Group(everything=True),
+               threshold=eur(6000), benefit=AmountOff(amount=eur(500)), when=WHEN),
+]  # fmt: skip
+
+
+def test_a_family_basket_too_big_for_the_programme_goes_to_cpsat_and_gets_its_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handed: list[object] = []
+    real = _integer.solve_integer
+
+    def spy(key: _programme.Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
+        handed.append(key)
+        return real(key)
+
+    monkeypatch.setattr(_integer, "solve_integer", spy)
+    policy = PricingPolicy(currency="EUR")
+    with budget(_programme.BUDGET):
+        fast = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, NOW)
+    assert handed, "the basket is big enough to run past the programme's budget"
+    with budget(10**9):
+        handed.clear()
+        slow = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, NOW)
+    assert not handed
+    assert fast.discount_total == slow.discount_total
+    assert fast.total == slow.total
+
+
+def test_the_same_big_basket_prices_the_same_way_every_time() -> None:
+    policy = PricingPolicy(currency="EUR")
+    first = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, datetime(2026, 11, 25, tzinfo=UTC))
+    _optimiser.clear_cache()
+    second = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, datetime(2026, 11, 25, tzinfo=UTC))
+    assert first == second
