@@ -165,13 +165,15 @@ def _buy_get(
         gross, count = classes[ci][0], classes[ci][1]
         upto = model.new_int_var(0, units, f"upto{o}_{ci}")
         model.add(upto == before + given[ci][k + 1])
+        # upto = size * whole + rest, 0 <= rest < size: integer division, as linear rows
         whole = model.new_int_var(0, most, f"whole{o}_{ci}")
-        model.add_division_equality(whole, upto, size)
         rest = model.new_int_var(0, size - 1, f"rest{o}_{ci}")
-        model.add_modulo_equality(rest, upto, size)
-        extra = model.new_int_var(0, size - buy, f"extra{o}_{ci}")
-        model.add_max_equality(extra, [0, rest - buy])
-        disc_upto = (size - buy) * whole + extra
+        model.add(upto == size * whole + rest)
+        disc_upto: Any = (size - buy) * whole
+        if size - buy > 1:  # past ``buy`` places in the open application, some are discounted
+            extra = model.new_int_var(0, size - buy, f"extra{o}_{ci}")
+            model.add_max_equality(extra, [0, rest - buy])
+            disc_upto += extra
         off = model.new_int_var(0, count, f"off{o}_{ci}")
         model.add(off == disc_upto - before_disc)
         value.append(disc * off)

@@ -59,9 +59,9 @@ def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
-BUDGET = 5_000
+BUDGET = 2_000
 """Moves (a state tried with a choice) the programme may make on one component before it hands
-the component to the integer programme of :mod:`aisle.domain.pricing._integer`: about 15 ms of
+the component to the integer programme of :mod:`aisle.domain.pricing._integer`: about 5-10 ms of
 work here. Counted, not timed, so the same basket always takes the same path."""
 
 
