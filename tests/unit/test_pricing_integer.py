@@ -29,9 +29,11 @@ from aisle.domain.pricing import (
     Offer,
     PricingPolicy,
     SpendOffer,
+    _integer,
+    _optimiser,
+    _programme,
     price_lines,
 )
-from aisle.domain.pricing import _integer, _optimiser, _programme
 from tests.unit.pricing_oracle import best_saving
 from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, offers
 
