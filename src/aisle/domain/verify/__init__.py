@@ -1,0 +1,52 @@
+"""Verification: the cart's scale checks that what goes in matches what was scanned.
+
+- :mod:`._signal`: settled weight changes (steps) in the scale's noisy, jolted, drifting stream;
+- :mod:`._weights`: what a unit of a product should weigh, guessed from its net content, then
+  learned from trips that ended clear or were confirmed by staff;
+- :mod:`._matching`: steps matched against the list's changes, into findings and a status
+  (``clear``, ``attention`` or ``review``).
+"""
+
+from aisle.domain.verify._matching import (
+    Finding,
+    FindingKind,
+    ListChange,
+    MatchSettings,
+    Severity,
+    Verification,
+    verify,
+)
+from aisle.domain.verify._signal import (
+    DetectorSettings,
+    SignalProblem,
+    Step,
+    StepDetector,
+    to_mg,
+)
+from aisle.domain.verify._weights import (
+    LEARNED_AFTER,
+    UnitWeight,
+    emark_tolerance_mg,
+    guess_from_net_content,
+    learn,
+)
+
+__all__ = [
+    "LEARNED_AFTER",
+    "DetectorSettings",
+    "Finding",
+    "FindingKind",
+    "ListChange",
+    "MatchSettings",
+    "Severity",
+    "SignalProblem",
+    "Step",
+    "StepDetector",
+    "UnitWeight",
+    "Verification",
+    "emark_tolerance_mg",
+    "guess_from_net_content",
+    "learn",
+    "to_mg",
+    "verify",
+]

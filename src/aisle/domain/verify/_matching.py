@@ -1,0 +1,289 @@
+"""What the scale saw against what the list says: findings, and the trip's status.
+
+The list changes (a scan adds units, a removal or a lower quantity takes them away), each at a
+moment of the cart's own clock, and each expects the settled load to move by the units' weight.
+The scale's :class:`~aisle.domain.verify._signal.Step` s are what it did move by. Matching pairs
+them, in time order:
+
+- a change and a step of the same sign, close in time (the item is placed up to
+  ``place_within_ms`` after its scan, or before it by up to ``scan_within_ms``, as when a
+  shopper answers "did you scan it?"), and of the expected weight within ``z`` spreads;
+- a step that matches no change in weight but falls in a change's window is that change's
+  placement gone wrong: about n times the unit's weight is n units placed for one scanned
+  (*extra units*); anything else is a different item placed (*weight mismatch*: a swap);
+- a step in no change's window is an item placed without a scan, or taken out without being
+  removed from the list; a change whose window closes with no step is an item scanned but not
+  placed (still in hand), or removed from the list but still in the cart;
+- units too light for the scale to see, or of unknown weight, are not weighed: they count
+  towards the trip's risk instead.
+
+Findings the shopper can put right themselves are asked first (``attention``); a weight mismatch,
+a scale that stopped reporting, or one that sends nonsense, needs staff (``review``). Everything
+is a pure function of the facts, so the same trip always gets the same verdict, and a late scan
+or removal that puts a mistake right clears it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aisle.domain.verify._signal import SignalProblem, Step
+from aisle.domain.verify._weights import UnitWeight
+
+__all__ = [
+    "Finding",
+    "FindingKind",
+    "ListChange",
+    "MatchSettings",
+    "Severity",
+    "Verification",
+    "verify",
+]
+
+
+class Severity(StrEnum):
+    CLEAR = "clear"
+    ATTENTION = "attention"
+    REVIEW = "review"
+
+
+class FindingKind(StrEnum):
+    UNSCANNED_ITEM = "unscanned_item"
+    NOT_PLACED = "not_placed"
+    EXTRA_UNITS = "extra_units"
+    WEIGHT_MISMATCH = "weight_mismatch"
+    UNRECORDED_REMOVAL = "unrecorded_removal"
+    REMOVED_NOT_TAKEN_OUT = "removed_not_taken_out"
+    SCALE_OFFLINE = "scale_offline"
+    SIGNAL_PROBLEM = "signal_problem"
+
+
+_SEVERITY = {
+    FindingKind.UNSCANNED_ITEM: Severity.ATTENTION,
+    FindingKind.NOT_PLACED: Severity.ATTENTION,
+    FindingKind.EXTRA_UNITS: Severity.ATTENTION,
+    FindingKind.UNRECORDED_REMOVAL: Severity.ATTENTION,
+    FindingKind.REMOVED_NOT_TAKEN_OUT: Severity.ATTENTION,
+    FindingKind.WEIGHT_MISMATCH: Severity.REVIEW,
+    FindingKind.SCALE_OFFLINE: Severity.REVIEW,
+    FindingKind.SIGNAL_PROBLEM: Severity.REVIEW,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListChange:
+    """A change of the list as the scale should feel it."""
+
+    t_ms: int  # the cart's clock
+    line_id: str
+    name: str
+    units: int  # units added (positive) or taken off the list (negative)
+    unit_weight: UnitWeight | None  # None: unknown
+    weighed_mg: int | None = None  # produce weighed on this scale: its own measured weight
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    kind: FindingKind
+    severity: Severity
+    t_ms: int
+    message: str  # for the shopper
+    detail: str  # for staff: what was expected and what was measured
+    line_id: str | None = None
+    delta_mg: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verification:
+    status: Severity
+    findings: tuple[Finding, ...]
+    unweighed_units: int  # units too light or of unknown weight: checked by risk, not weight
+    matched: tuple[tuple[str, int], ...] = ()  # (line_id, measured mg per unit): what to learn
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchSettings:
+    place_within_ms: int = 30_000
+    scan_within_ms: int = 60_000
+    z: int = 4  # spreads
+    resolution_mg: int = 8_000  # what the settled level's own error adds to every tolerance
+    visible_mg: int = 25_000  # lighter units are not weighed
+    offline_after_ms: int = 5_000
+
+
+@dataclass(slots=True)
+class _Open:
+    change: ListChange
+    expected_mg: int | None  # the whole change's expected step; None: not weighed
+    tolerance_mg: int
+    step: Step | None = None
+
+
+def _expectation(change: ListChange, s: MatchSettings) -> tuple[int | None, int]:
+    if change.weighed_mg is not None:
+        sign = 1 if change.units > 0 else -1
+        return sign * change.weighed_mg, s.resolution_mg * 2
+    weight = change.unit_weight
+    if weight is None or weight.mean_mg < s.visible_mg:
+        return None, 0
+    n = abs(change.units)
+    tolerance = s.z * weight.spread_mg * math.isqrt(n * 10_000) // 100 + s.resolution_mg
+    return change.units * weight.mean_mg, tolerance
+
+
+def _grams(mg: int) -> str:
+    return f"{(mg + 500) // 1000 if mg >= 0 else -((-mg + 500) // 1000)} g"
+
+
+def verify(
+    changes: Sequence[ListChange],
+    steps: Sequence[Step],
+    *,
+    now_ms: int,
+    last_reading_ms: int | None,
+    problems: Sequence[SignalProblem] = (),
+    own_items: int = 0,
+    settings: MatchSettings | None = None,
+) -> Verification:
+    """The trip's findings at ``now_ms`` (the cart's clock: its latest event or reading)."""
+    s = settings or MatchSettings()
+    opens = []
+    unweighed = 0
+    for change in sorted(changes, key=lambda c: c.t_ms):
+        expected, tolerance = _expectation(change, s)
+        if expected is None:
+            unweighed += max(change.units, 0)
+            continue
+        opens.append(_Open(change, expected, tolerance))
+    free = sorted(steps, key=lambda st: st.t_ms)
+    used: set[int] = set()
+
+    def window(o: _Open, step: Step) -> bool:
+        return -s.scan_within_ms <= step.t_ms - o.change.t_ms <= s.place_within_ms
+
+    # 1. weight and time both agree: the closest weight wins, then the earliest step
+    for o in opens:
+        assert o.expected_mg is not None
+        best: tuple[int, int, int] | None = None
+        for k, step in enumerate(free):
+            if k in used or not window(o, step):
+                continue
+            off = abs(step.delta_mg - o.expected_mg)
+            if off <= o.tolerance_mg and (best is None or (off, step.t_ms) < best[:2]):
+                best = (off, step.t_ms, k)
+        if best is not None:
+            used.add(best[2])
+            o.step = free[best[2]]
+
+    findings: list[Finding] = []
+
+    def find(
+        kind: FindingKind, t_ms: int, message: str, detail: str, *,
+        line_id: str | None = None, delta_mg: int | None = None,
+    ) -> None:  # fmt: skip
+        findings.append(
+            Finding(kind=kind, severity=_SEVERITY[kind], t_ms=t_ms, message=message,
+                    detail=detail, line_id=line_id, delta_mg=delta_mg)
+        )  # fmt: skip
+
+    # 2. a step in an open change's window, of the right sign but the wrong weight
+    for o in opens:
+        if o.step is not None:
+            continue
+        assert o.expected_mg is not None
+        for k, step in enumerate(free):
+            if k in used or not window(o, step) or (step.delta_mg > 0) != (o.expected_mg > 0):
+                continue
+            used.add(k)
+            o.step = step
+            weight = o.change.unit_weight
+            wanted = f"expected {_grams(o.expected_mg)} ± {_grams(o.tolerance_mg)}"
+            measured = f"measured {_grams(step.delta_mg)}"
+            if weight is not None and o.change.units > 0 and o.change.weighed_mg is None:
+                per = weight.mean_mg
+                n = round(step.delta_mg / per) if per else 0
+                if n > o.change.units and abs(step.delta_mg - n * per) <= o.tolerance_mg * n:
+                    find(FindingKind.EXTRA_UNITS, step.t_ms,
+                         f"It looks like {n} {o.change.name} went in for "
+                         f"{o.change.units} scanned. Please scan each one.",
+                         f"{o.change.name}: {wanted} for {o.change.units}, {measured} "
+                         f"(about {n})", line_id=o.change.line_id,
+                         delta_mg=step.delta_mg)  # fmt: skip
+                    break
+            find(FindingKind.WEIGHT_MISMATCH, step.t_ms,
+                 "The item placed doesn't match the one scanned. An associate will check.",
+                 f"{o.change.name}: {wanted}, {measured}", line_id=o.change.line_id,
+                 delta_mg=step.delta_mg)  # fmt: skip
+            break
+
+    # 3. what is left over
+    own_left = own_items
+    for k, step in enumerate(free):
+        if k in used:
+            continue
+        if step.delta_mg > 0:
+            if own_left > 0:
+                own_left -= 1
+                continue
+            if now_ms - step.t_ms < 2_000:
+                continue  # a scan may still be on its way
+            find(FindingKind.UNSCANNED_ITEM, step.t_ms,
+                 "Did you scan the item you just placed? Please scan it.",
+                 f"{_grams(step.delta_mg)} placed with no scan",
+                 delta_mg=step.delta_mg)  # fmt: skip
+        else:
+            if now_ms - step.t_ms < 2_000:
+                continue
+            find(FindingKind.UNRECORDED_REMOVAL, step.t_ms,
+                 "Did you take something out? Please remove it from your list too.",
+                 f"{_grams(-step.delta_mg)} taken out, not removed from the list",
+                 delta_mg=step.delta_mg)  # fmt: skip
+    for o in opens:
+        if o.step is not None or now_ms - o.change.t_ms <= s.place_within_ms:
+            continue
+        assert o.expected_mg is not None
+        if o.expected_mg > 0:
+            find(FindingKind.NOT_PLACED, o.change.t_ms,
+                 f"Please place the {o.change.name} you scanned in the cart.",
+                 f"{o.change.name}: {_grams(o.expected_mg)} expected, nothing placed",
+                 line_id=o.change.line_id)  # fmt: skip
+        else:
+            find(FindingKind.REMOVED_NOT_TAKEN_OUT, o.change.t_ms,
+                 f"Please take the {o.change.name} you removed out of the cart.",
+                 f"{o.change.name}: removed from the list, {_grams(-o.expected_mg)} still in "
+                 "the cart", line_id=o.change.line_id)  # fmt: skip
+
+    if changes and (last_reading_ms is None or now_ms - last_reading_ms > s.offline_after_ms):
+        since = "never reported" if last_reading_ms is None else (
+            f"silent for {(now_ms - last_reading_ms) // 1000} s"
+        )
+        find(FindingKind.SCALE_OFFLINE, now_ms, "The cart's scale isn't responding. An "
+             "associate will help at checkout.", f"scale offline: {since}")  # fmt: skip
+    if problems:
+        kinds = sorted({p.kind for p in problems})
+        find(FindingKind.SIGNAL_PROBLEM, problems[-1].t_ms, "The cart's scale needs a check.",
+             f"{len(problems)} readings set aside ({', '.join(kinds)}); last: "
+             f"{problems[-1].detail}")  # fmt: skip
+
+    findings.sort(key=lambda f: (f.t_ms, f.kind))
+    status = Severity.CLEAR
+    for f in findings:
+        if f.severity is Severity.REVIEW:
+            status = Severity.REVIEW
+        elif status is Severity.CLEAR:
+            status = Severity.ATTENTION
+    matched = tuple(
+        (o.change.line_id, o.step.delta_mg // o.change.units)
+        for o in opens
+        if o.step is not None
+        and o.change.units > 0
+        and o.change.weighed_mg is None
+        and not any(f.line_id == o.change.line_id for f in findings)
+    )
+    return Verification(
+        status=status, findings=tuple(findings), unweighed_units=unweighed, matched=matched
+    )
+
