@@ -257,8 +257,10 @@ def verify(
                  "the cart", line_id=o.change.line_id)  # fmt: skip
 
     if changes and (last_reading_ms is None or now_ms - last_reading_ms > s.offline_after_ms):
-        since = "never reported" if last_reading_ms is None else (
-            f"silent for {(now_ms - last_reading_ms) // 1000} s"
+        since = (
+            "never reported"
+            if last_reading_ms is None
+            else (f"silent for {(now_ms - last_reading_ms) // 1000} s")
         )
         find(FindingKind.SCALE_OFFLINE, now_ms, "The cart's scale isn't responding. An "
              "associate will help at checkout.", f"scale offline: {since}")  # fmt: skip
@@ -286,4 +288,3 @@ def verify(
     return Verification(
         status=status, findings=tuple(findings), unweighed_units=unweighed, matched=matched
     )
-

@@ -48,7 +48,7 @@ class SignalProblem:
 class DetectorSettings:
     window_ms: int = 500  # readings this long, all within the noise, make a settled level
     min_samples: int = 4
-    noise_mg: int = 6_000  # the most standard deviation a settled window may show
+    noise_mg: int = 4_000  # the most standard deviation a settled window may show (a 3 g cell)
     min_step_mg: int = 15_000  # smaller settled changes are drift or items too light to see
     max_mg: int = 150_000_000  # a reading beyond the cell's range is absurd
     min_mg: int = -10_000_000

@@ -1,0 +1,1 @@
+"""The shopping simulator: realistic trips through the real system."""
