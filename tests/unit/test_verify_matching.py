@@ -106,14 +106,15 @@ def test_a_swap_goes_to_review_with_what_was_expected_and_measured() -> None:
 
 
 def test_an_item_taken_out_but_left_on_the_list_and_the_reverse() -> None:
-    taken_out = trip([scan(5_000, "milk", MILK)],
-                     [Placement(t_ms=7_000, grams=1_060), Placement(t_ms=50_000, grams=-1_060)])  # fmt: skip
+    put_in = Placement(t_ms=7_000, grams=1_060)
+    taken_out_again = Placement(t_ms=52_000, grams=-1_060)
+    taken_out = trip([scan(5_000, "milk", MILK)], [put_in, taken_out_again])
     assert kinds(taken_out) == [FindingKind.UNRECORDED_REMOVAL]
     left_in = trip([scan(5_000, "milk", MILK), scan(50_000, "milk", MILK, -1)],
                    [Placement(t_ms=7_000, grams=1_060)])  # fmt: skip
     assert kinds(left_in) == [FindingKind.REMOVED_NOT_TAKEN_OUT]
     both = trip([scan(5_000, "milk", MILK), scan(50_000, "milk", MILK, -1)],
-                [Placement(t_ms=7_000, grams=1_060), Placement(t_ms=52_000, grams=-1_060)])  # fmt: skip
+                [put_in, taken_out_again])  # fmt: skip
     assert both.status is Severity.CLEAR
 
 
