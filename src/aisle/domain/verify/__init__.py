@@ -4,7 +4,8 @@
 - :mod:`._weights`: what a unit of a product should weigh, guessed from its net content, then
   learned from trips that ended clear or were confirmed by staff;
 - :mod:`._matching`: steps matched against the list's changes, into findings and a status
-  (``clear``, ``attention`` or ``review``).
+  (``clear``, ``attention`` or ``review``);
+- :mod:`._risk`: a trip's risk, the threshold a review budget sets, review or audit.
 """
 
 from aisle.domain.verify._matching import (
@@ -15,6 +16,15 @@ from aisle.domain.verify._matching import (
     Severity,
     Verification,
     verify,
+)
+from aisle.domain.verify._risk import (
+    COLD_START_THRESHOLD,
+    PPM,
+    Decision,
+    RiskSettings,
+    decide,
+    risk_of,
+    threshold_for,
 )
 from aisle.domain.verify._signal import (
     DetectorSettings,
@@ -32,21 +42,28 @@ from aisle.domain.verify._weights import (
 )
 
 __all__ = [
+    "COLD_START_THRESHOLD",
     "LEARNED_AFTER",
+    "PPM",
+    "Decision",
     "DetectorSettings",
     "Finding",
     "FindingKind",
     "ListChange",
     "MatchSettings",
+    "RiskSettings",
     "Severity",
     "SignalProblem",
     "Step",
     "StepDetector",
     "UnitWeight",
     "Verification",
+    "decide",
     "emark_tolerance_mg",
     "guess_from_net_content",
     "learn",
+    "risk_of",
+    "threshold_for",
     "to_mg",
     "verify",
 ]

@@ -1,0 +1,121 @@
+"""How risky a trip is, and which trips staff look at: a review budget, not a guess.
+
+A trip's *risk* is the chance, as far as its evidence goes, that something left unpaid. Each
+finding still open at checkout is a piece of evidence with its own likelihood of being a real
+loss (a weight mismatch is very likely a swap; a scan whose item never reached the scale is
+often an item still in hand); units the scale could not weigh add a little each; a shopper or
+cart whose earlier trips were confirmed short by staff adds their record. The pieces combine as
+independent chances: ``1 - (1 - p1)(1 - p2)...``, a number from 0 to 1, in parts per million.
+
+Staff time is the budget: ``reviews_per_1000`` (default 50) trips in a thousand may go to the
+review queue. The threshold is the risk above which that many of the store's recent trips fall
+(a quantile of their scores), so the queue stays as rare as the store asked, whatever the day's
+mix. A small random share of the trips below it is audited at the exit anyway: those audits are
+what measure, honestly, how much the threshold lets through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aisle.domain.verify._matching import FindingKind, Verification
+
+__all__ = [
+    "COLD_START_THRESHOLD",
+    "PPM",
+    "Decision",
+    "RiskSettings",
+    "decide",
+    "risk_of",
+    "threshold_for",
+]
+
+PPM = 1_000_000
+COLD_START_THRESHOLD = 500_000  # before the store has history: likelier a loss than not
+
+_LIKELIHOOD_PPM = {
+    FindingKind.WEIGHT_MISMATCH: 900_000,
+    FindingKind.UNSCANNED_ITEM: 850_000,
+    FindingKind.EXTRA_UNITS: 800_000,
+    FindingKind.REMOVED_NOT_TAKEN_OUT: 700_000,
+    FindingKind.NOT_PLACED: 350_000,
+    FindingKind.UNRECORDED_REMOVAL: 150_000,
+    FindingKind.SCALE_OFFLINE: 300_000,
+    FindingKind.SIGNAL_PROBLEM: 200_000,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskSettings:
+    reviews_per_1000: int = 50
+    audits_per_1000: int = 10  # random audits among the trips below the threshold
+    unweighed_unit_ppm: int = 4_000  # each unit the scale could not weigh
+    confirmed_before_ppm: int = 150_000  # each earlier trip staff confirmed short (up to 3)
+
+
+class Decision(StrEnum):
+    PASS = "pass"
+    REVIEW = "review"  # the queue, before checkout
+    AUDIT = "audit"  # chosen at random: a check at the exit
+
+
+def risk_of(
+    verification: Verification, *, confirmed_before: int = 0, settings: RiskSettings | None = None
+) -> int:
+    """The trip's risk in parts per million.
+
+    >>> from aisle.domain.verify._matching import Severity
+    >>> clear = Verification(status=Severity.CLEAR, findings=(), unweighed_units=0)
+    >>> risk_of(clear), risk_of(clear, confirmed_before=1)
+    (0, 150000)
+    """
+    s = settings or RiskSettings()
+    chances = [_LIKELIHOOD_PPM[f.kind] for f in verification.findings]
+    chances += [s.unweighed_unit_ppm] * verification.unweighed_units
+    chances += [s.confirmed_before_ppm] * min(confirmed_before, 3)
+    clean = PPM
+    for p in chances:
+        clean = clean * (PPM - p) // PPM
+    return PPM - clean
+
+
+def threshold_for(recent_risks: Sequence[int], reviews_per_1000: int) -> int:
+    """The lowest risk that goes to review so that at most ``reviews_per_1000`` of these trips
+    would have (ties at the threshold go to review only if they fit in the budget).
+
+    >>> threshold_for([0] * 95 + [500_000] * 5, 50)
+    500000
+    >>> threshold_for([0] * 90 + [500_000] * 10, 50)  # too many tied: none of them
+    500001
+    >>> threshold_for([], 50)  # no history yet: a finding that is more likely a loss than not
+    500000
+    """
+    if not recent_risks:
+        return COLD_START_THRESHOLD
+    ranked = sorted(recent_risks, reverse=True)
+    allowed = len(ranked) * reviews_per_1000 // 1000
+    if allowed == 0:
+        return ranked[0] + 1
+    cut = ranked[allowed - 1]
+    over = sum(1 for r in ranked if r >= cut)
+    threshold = cut if over <= allowed else cut + 1
+    return max(threshold, 1)
+
+
+def decide(
+    risk: int, threshold: int, draw_ppm: int, settings: RiskSettings | None = None
+) -> Decision:
+    """Review above the threshold; otherwise audit when the trip's random draw (0 to 999,999,
+    drawn once per trip) falls in the audit share.
+
+    >>> decide(600_000, 500_000, 3), decide(10, 500_000, 3), decide(10, 500_000, 999_999)
+    (<Decision.REVIEW: 'review'>, <Decision.AUDIT: 'audit'>, <Decision.PASS: 'pass'>)
+    """
+    s = settings or RiskSettings()
+    if risk >= threshold:
+        return Decision.REVIEW
+    if draw_ppm < s.audits_per_1000 * 1_000:
+        return Decision.AUDIT
+    return Decision.PASS
