@@ -42,7 +42,8 @@ def trip(
 ) -> Verification:
     samples = readings(placements, until_ms=end_ms, moving=[(40_000, 45_000)], seed=seed)
     detector = StepDetector()
-    steps = detector.feed(samples)
+    detector.feed(samples)
+    steps = detector.steps
     return verify(changes, steps, now_ms=end_ms, last_reading_ms=detector.last_t_ms,
                   problems=detector.problems, own_items=own_items)  # fmt: skip
 
@@ -172,6 +173,6 @@ def test_honest_trips_with_realistic_noise_stay_clear(seed: int, items: int, rat
                        model=CellModel(rate_hz=rate, drift_g_per_min=rng.uniform(0, 3)),
                        seed=seed)  # fmt: skip
     detector = StepDetector()
-    steps = detector.feed(samples)
-    v = verify(changes, steps, now_ms=t + 40_000, last_reading_ms=detector.last_t_ms)
+    detector.feed(samples)
+    v = verify(changes, detector.steps, now_ms=t + 40_000, last_reading_ms=detector.last_t_ms)
     assert v.status is Severity.CLEAR, v.findings

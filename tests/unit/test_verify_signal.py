@@ -12,7 +12,11 @@ from aisle.sim.loadcell import CellModel, Placement, readings
 
 
 def steps_of(samples: list[tuple[int, float]], **kw: int) -> list[Step]:
-    return StepDetector(DetectorSettings(**kw)).feed(samples)
+    """Fed in batches of half a second, as a cart sends them."""
+    detector = StepDetector(DetectorSettings(**kw))
+    for start in range(0, len(samples), 20):
+        detector.feed(samples[start : start + 20])
+    return detector.steps
 
 
 def test_an_item_put_in_is_one_step_of_its_weight_at_either_rate() -> None:
@@ -62,7 +66,8 @@ def test_readings_out_of_order_or_absurd_are_set_aside_and_counted_never_guessed
     samples.insert(350, (5_010, 1e9))  # beyond any cell
     samples.insert(360, ("soon", 300))
     detector = StepDetector()
-    (step,) = detector.feed(samples)
+    detector.feed(samples)
+    (step,) = detector.steps
     assert abs(step.delta_mg - 300_000) <= 5_000
     kinds = sorted(p.kind for p in detector.problems)
     assert kinds == ["absurd", "absurd", "absurd", "out of order", "out of order"]
@@ -99,5 +104,5 @@ def test_honest_placements_are_each_found_once_with_their_weight(
                               seed=seed))  # fmt: skip
     assert len(steps) == len(placements)
     for step, placement in zip(steps, placements, strict=True):
-        assert abs(step.delta_mg - placement.grams * 1000) <= 8_000
-        assert placement.t_ms < step.t_ms < placement.t_ms + 2_000
+        assert abs(step.delta_mg - placement.grams * 1000) <= 6_000
+        assert placement.t_ms < step.t_ms < placement.t_ms + 8_000  # before the next one

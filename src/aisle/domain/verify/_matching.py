@@ -164,16 +164,20 @@ def verify(
     def window(o: _Open, step: Step) -> bool:
         return -s.scan_within_ms <= step.t_ms - o.change.t_ms <= s.place_within_ms
 
-    # 1. weight and time both agree: the closest weight wins, then the earliest step
+    # 1. weight and time both agree: of the steps of the right weight, the first after the
+    #    change (first in, first matched), else the nearest before it
     for o in opens:
         assert o.expected_mg is not None
         best: tuple[int, int, int] | None = None
         for k, step in enumerate(free):
             if k in used or not window(o, step):
                 continue
-            off = abs(step.delta_mg - o.expected_mg)
-            if off <= o.tolerance_mg and (best is None or (off, step.t_ms) < best[:2]):
-                best = (off, step.t_ms, k)
+            if abs(step.delta_mg - o.expected_mg) > o.tolerance_mg:
+                continue
+            dt = step.t_ms - o.change.t_ms
+            rank = (0 if dt >= 0 else 1, abs(dt), k)
+            if best is None or rank < best:
+                best = rank
         if best is not None:
             used.add(best[2])
             o.step = free[best[2]]

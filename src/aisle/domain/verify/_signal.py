@@ -8,7 +8,11 @@ its level is compared with the last settled level:
 
 - a difference of at least ``min_step_mg`` is a :class:`Step` (something went in or came out);
 - a smaller one is drift or an item too light to see, and the reference follows it, so slow
-  drift never adds up to a step.
+  drift never adds up to a step; except in the ``refine_ms`` after a step, when the load may
+  still be creeping to rest (a bag sagging, a hand letting go slowly): then the step itself is
+  refined to the newer level. A step is known the moment the load first settles; its size may
+  still be corrected for a second and a half, which is why :attr:`StepDetector.steps` is the
+  list to read.
 
 Readings are integers in milligrams (fractional grams are rounded to the milligram, exactly).
 A reading that goes back in time, repeats a time, or is absurd (not a number, beyond the cell's
@@ -50,6 +54,7 @@ class DetectorSettings:
     min_samples: int = 4
     noise_mg: int = 4_000  # the most standard deviation a settled window may show (a 3 g cell)
     min_step_mg: int = 15_000  # smaller settled changes are drift or items too light to see
+    refine_ms: int = 1_500  # after a step, smaller changes still belong to it
     max_mg: int = 150_000_000  # a reading beyond the cell's range is absurd
     min_mg: int = -10_000_000
 
@@ -80,13 +85,16 @@ class StepDetector:
         self._sum = 0
         self._squares = 0
         self.reference_mg: int | None = None  # the last settled level
+        self.steps: list[Step] = []  # every step so far, the last one refined for a while
+        self._before_mg = 0  # the level before the last step
         self.last_t_ms: int | None = None
         self.settled = False
         self.problems: list[SignalProblem] = []
         self.readings = 0
 
     def feed(self, samples: Iterable[tuple[object, object]]) -> list[Step]:
-        """Readings as ``(t_ms, grams)``; returns the steps they complete, oldest first."""
+        """Readings as ``(t_ms, grams)``; returns the steps they begin, oldest first (read
+        :attr:`steps` for their sizes once refined)."""
         s = self.settings
         steps: list[Step] = []
         window = self._window
@@ -133,8 +141,21 @@ class StepDetector:
             if self.reference_mg is None:
                 self.reference_mg = level
             elif abs(level - self.reference_mg) >= s.min_step_mg:
-                steps.append(Step(t_ms=t, delta_mg=level - self.reference_mg, level_mg=level))
+                step = Step(t_ms=t, delta_mg=level - self.reference_mg, level_mg=level)
+                steps.append(step)
+                self.steps.append(step)
+                self._before_mg = self.reference_mg
                 self.reference_mg = level
             else:
+                if (
+                    self.steps
+                    and t - self.steps[-1].t_ms <= s.refine_ms
+                    and level != self.reference_mg
+                ):
+                    last = self.steps[-1]
+                    self.steps[-1] = Step(t_ms=last.t_ms, delta_mg=level - self._before_mg,
+                                          level_mg=level)  # fmt: skip
+                    if steps and steps[-1].t_ms == last.t_ms:
+                        steps[-1] = self.steps[-1]
                 self.reference_mg = level  # drift, or too light to see
         return steps
