@@ -14,6 +14,7 @@ from aisle.adapters.passwords import Argon2Hasher
 from aisle.adapters.payments import DemoPaymentProvider
 from aisle.domain.barcodes import rules_preset
 from aisle.domain.pricing import PricingPolicy
+from aisle.domain.verify import RiskSettings
 from aisle.services.access import AccessService, TokenSigner
 from aisle.services.carts import CartService
 from aisle.services.catalog import CatalogService
@@ -73,6 +74,10 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
             store_name=settings.store_name,
             rules=rules_preset(settings.barcode_rules),
             timezone=ZoneInfo(settings.timezone),
+            risk=RiskSettings(
+                reviews_per_1000=settings.reviews_per_1000,
+                audits_per_1000=settings.audits_per_1000,
+            ),
         ),
         catalog=CatalogService(uow=uow, clock=clock),
         imports=ImportService(uow=uow, clock=clock),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aisle.domain.barcodes import PRESETS
@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     tax_scope: TaxScope = TaxScope.DOCUMENT
     #: Whether bottle deposits are taxed (at their product's rate); untaxed by default.
     deposits_taxed: bool = False
+    #: Staff time for reviews: at most this many trips in 1,000 are held before checkout.
+    reviews_per_1000: int = Field(default=50, ge=0, le=1000)
+    #: Trips below the review threshold checked at the exit anyway, at random, per 1,000:
+    #: the audits that measure honestly what the threshold lets through.
+    audits_per_1000: int = Field(default=10, ge=0, le=1000)
     #: The address phones use to open receipt links (QR codes); default: the request's own.
     public_url: str | None = None
 

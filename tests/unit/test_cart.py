@@ -12,7 +12,11 @@ from aisle.domain.cart import (
     CartState,
     ItemScanned,
     LineRemoved,
+    OwnItemDeclared,
     QuantityChanged,
+    ReviewRequested,
+    ReviewResolved,
+    WeightMeasured,
     event_from_payload,
     event_to_payload,
 )
@@ -184,8 +188,28 @@ def test_state_is_the_same_when_replayed_from_the_events() -> None:
             weight_g=734,
             age_restricted=False,
         ),
+        ItemScanned(
+            line_id="l2",
+            code="3850104000000",
+            gtin="03850104000000",
+            name="Milk",
+            brand="",
+            unit_price_minor=99,
+            tax_rate=Decimal("5"),
+            sold_by=SoldBy.EACH,
+            weight_g=None,
+            age_restricted=False,
+            t_ms=12_345,
+            unit_weight_mg=1_060_000,
+            unit_weight_spread_mg=12_000,
+        ),
         LineRemoved(line_id="l1"),
-        QuantityChanged(line_id="l1", quantity=3),
+        LineRemoved(line_id="l1", t_ms=99),
+        QuantityChanged(line_id="l1", quantity=3, t_ms=5),
+        WeightMeasured(samples=((10, 412_346), (22, -5)), set_aside=("reading 'x' g at 30 ms",)),
+        OwnItemDeclared(t_ms=7),
+        ReviewRequested(review_id="r1", risk_ppm=900_000, threshold_ppm=500_000),
+        ReviewResolved(review_id="r1", outcome="all_fine", staff_id="s1", note="ok"),
         CartCheckedOut(
             receipt_id="r", total_minor=5, payment_provider="demo", payment_reference="x"
         ),
@@ -202,8 +226,8 @@ def test_every_event_survives_a_trip_through_json(event: object) -> None:
 def test_an_event_of_an_unknown_type_or_version_is_not_guessed() -> None:
     with pytest.raises(ValueError, match="Unknown cart event type"):
         event_from_payload("cart.teleported", 1, {})
-    with pytest.raises(ValueError, match="version 2: this code reads up to 1"):
-        event_from_payload("cart.line_removed", 2, {"line_id": "l1"})
+    with pytest.raises(ValueError, match="version 3: this code reads up to 2"):
+        event_from_payload("cart.line_removed", 3, {"line_id": "l1"})
 
 
 def test_a_version_1_scan_reads_as_one_item_without_a_label() -> None:

@@ -16,20 +16,24 @@ from aisle.api.schemas import (
     CartStateOut,
     CheckoutIn,
     CheckoutOut,
+    DeclareOwnItemEvent,
     ErrorOut,
     IdentifyMemberEvent,
     PresentCouponEvent,
     RemoveEvent,
     ScanEvent,
     SetQuantityEvent,
+    WeightEvent,
 )
 from aisle.api.views import base_url, cart_state, push_text, receipt_url
 from aisle.bootstrap import Services
 from aisle.domain.cart import (
     CheckOut,
+    DeclareOwnItem,
     IdentifyMember,
     PresentCoupon,
     RemoveLine,
+    ReportWeight,
     ScanItem,
     SetQuantity,
     ShoppingCommand,
@@ -69,13 +73,25 @@ async def post_event(
     command: ShoppingCommand
     match event:
         case ScanEvent():
-            command = ScanItem(event_id=event.event_id, code=event.code, weight_g=event.weight_g)
+            command = ScanItem(
+                event_id=event.event_id, code=event.code, weight_g=event.weight_g, t_ms=event.t_ms
+            )
         case RemoveEvent():
-            command = RemoveLine(event_id=event.event_id, line_id=event.line_id)
+            command = RemoveLine(event_id=event.event_id, line_id=event.line_id, t_ms=event.t_ms)
         case SetQuantityEvent():
             command = SetQuantity(
-                event_id=event.event_id, line_id=event.line_id, quantity=event.quantity
+                event_id=event.event_id,
+                line_id=event.line_id,
+                quantity=event.quantity,
+                t_ms=event.t_ms,
             )
+        case WeightEvent():
+            command = ReportWeight(
+                event_id=event.event_id,
+                samples=tuple((sample[0], sample[1]) for sample in event.samples),
+            )
+        case DeclareOwnItemEvent():
+            command = DeclareOwnItem(event_id=event.event_id, t_ms=event.t_ms)
         case IdentifyMemberEvent():
             command = IdentifyMember(event_id=event.event_id, loyalty_code=event.loyalty_code)
         case PresentCouponEvent():

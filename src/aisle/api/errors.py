@@ -15,11 +15,13 @@ from aisle.domain.errors import (
     CouponAlreadyUsed,
     DomainError,
     MemberAlreadyIdentified,
+    OwnItemAlreadyDeclared,
+    ReviewRequired,
     UnknownLine,
     UnknownMember,
 )
 from aisle.services.access import InvalidCredentials
-from aisle.services.errors import CartNotFound, PaymentDeclined, ReceiptNotFound
+from aisle.services.errors import CartNotFound, PaymentDeclined, ReceiptNotFound, ReviewNotFound
 from aisle.services.ports import ConcurrentAppend
 
 __all__ = ["ApiError", "error_response", "install_error_handlers"]
@@ -37,9 +39,12 @@ class ApiError(Exception):
 _STATUS: dict[str, int] = {
     CartNotFound.code: 404,
     ReceiptNotFound.code: 404,
+    ReviewNotFound.code: 404,
     UnknownLine.code: 404,
     UnknownMember.code: 404,
     CartClosed.code: 409,
+    ReviewRequired.code: 409,
+    OwnItemAlreadyDeclared.code: 409,
     CouponAlreadyUsed.code: 409,
     CouponAlreadyPresented.code: 409,
     MemberAlreadyIdentified.code: 409,

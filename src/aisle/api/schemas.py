@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -58,8 +58,35 @@ class PresentCouponEvent(_Strict):
     t_ms: StrictInt | None = None
 
 
+class WeightEvent(_Strict):
+    """Readings of the cart's scale. Each is ``[t_ms, grams]``; grams may be fractional. A
+    reading that is not a number, or goes back in time, is set aside and reported in the
+    cart's ``verification``, never guessed at."""
+
+    event_id: EventId
+    type: Literal["weight"]
+    samples: Annotated[
+        list[Annotated[list[Any], Field(min_length=2, max_length=2)]],
+        Field(min_length=1, max_length=4000, description="[[t_ms, grams], ...]"),
+    ]
+
+
+class DeclareOwnItemEvent(_Strict):
+    """The shopper put something of their own in the cart (a handbag), once per trip."""
+
+    event_id: EventId
+    type: Literal["declare_own_item"]
+    t_ms: StrictInt | None = None
+
+
 CartEventIn = Annotated[
-    ScanEvent | RemoveEvent | SetQuantityEvent | IdentifyMemberEvent | PresentCouponEvent,
+    ScanEvent
+    | RemoveEvent
+    | SetQuantityEvent
+    | IdentifyMemberEvent
+    | PresentCouponEvent
+    | WeightEvent
+    | DeclareOwnItemEvent,
     Field(discriminator="type"),
 ]
 
@@ -128,6 +155,24 @@ class TaxOut(BaseModel):
     gross: MoneyText
 
 
+class FindingOut(BaseModel):
+    kind: str = Field(description="unscanned_item, not_placed, extra_units, weight_mismatch, ...")
+    severity: Literal["attention", "review"]
+    t_ms: int = Field(description="The cart's clock")
+    message: str = Field(description="For the shopper")
+    detail: str = Field(description="For staff: what was expected and what was measured")
+    line_id: str | None = None
+    delta_mg: int | None = None
+
+
+class VerificationOut(BaseModel):
+    status: Literal["clear", "attention", "review"]
+    findings: list[FindingOut] = Field(default_factory=list)
+    unweighed_units: int = Field(description="Too light or of unknown weight: checked by risk")
+    scale: Literal["reporting", "absent"]
+    held_for_review: bool = Field(description="Checkout waits for an associate")
+
+
 class CartStateOut(BaseModel):
     cart_id: str
     status: Literal["shopping", "checked_out"]
@@ -154,6 +199,7 @@ class CartStateOut(BaseModel):
     receipt_id: str | None
     receipt_url: str | None
     updated_at: datetime
+    verification: VerificationOut
 
 
 class CheckoutOut(BaseModel):
@@ -211,3 +257,49 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+class ReviewSummaryOut(BaseModel):
+    review_id: str
+    cart_id: str
+    kind: Literal["review", "audit"]
+    status: Literal["open", "resolved"]
+    risk_ppm: int
+    threshold_ppm: int
+    member_id: str | None
+    device_id: str
+    findings: list[FindingOut]
+    created_at: datetime
+    outcome: str | None = None
+    staff_id: str | None = None
+    note: str = ""
+    resolved_at: datetime | None = None
+
+
+class ReviewListOut(BaseModel):
+    reviews: list[ReviewSummaryOut]
+
+
+class ReviewScanOut(BaseModel):
+    line_id: str
+    name: str
+    quantity: int
+    t_ms: int | None
+    expected: str | None = Field(description="One unit's expected weight, as staff read it")
+
+
+class ReviewStepOut(BaseModel):
+    t_ms: int
+    delta_mg: int
+
+
+class ReviewDetailOut(ReviewSummaryOut):
+    lines: list[ReviewScanOut]
+    events: list[ReviewScanOut] = Field(description="Every scan, removal and change, in order")
+    steps: list[ReviewStepOut] = Field(description="What the scale settled into")
+    trace: list[tuple[int, int]] = Field(description="The scale's readings, [t_ms, mg]")
+
+
+class ResolveReviewIn(_Strict):
+    outcome: Literal["all_fine", "item_added", "item_removed", "audit"]
+    note: Annotated[str, Field(max_length=500)] = ""

@@ -9,12 +9,16 @@ from aisle.api.schemas import (
     CartLineOut,
     CartStateOut,
     DepositOut,
+    FindingOut,
     HintOut,
     TaxOut,
+    VerificationOut,
 )
 from aisle.bootstrap import Services
+from aisle.domain.cart import CartState
 from aisle.domain.money import Money
 from aisle.domain.receipts import format_rate
+from aisle.domain.verify import Finding, Severity
 from aisle.services.carts import CartView
 
 __all__ = ["base_url", "cart_state", "receipt_url"]
@@ -103,6 +107,31 @@ def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut
         receipt_id=state.receipt_id,
         receipt_url=receipt_url(base, services, state.receipt_id) if state.receipt_id else None,
         updated_at=view.updated_at,
+        verification=verification_out(state),
+    )
+
+
+def finding_out(finding: Finding) -> FindingOut:
+    return FindingOut(
+        kind=finding.kind.value,
+        severity="review" if finding.severity is Severity.REVIEW else "attention",
+        t_ms=finding.t_ms,
+        message=finding.message,
+        detail=finding.detail,
+        line_id=finding.line_id,
+        delta_mg=finding.delta_mg,
+    )
+
+
+def verification_out(state: CartState) -> VerificationOut:
+    found = state.verification()
+    held = state.review_id is not None and state.review_outcome is None
+    return VerificationOut(
+        status="review" if held else found.status.value,
+        findings=[finding_out(f) for f in found.findings],
+        unweighed_units=found.unweighed_units,
+        scale="reporting" if state.has_scale else "absent",
+        held_for_review=held,
     )
 
 

@@ -7,6 +7,7 @@ shopper or an associate can read: it quotes what was given and says what was exp
 from __future__ import annotations
 
 __all__ = [
+    "BadReadings",
     "CartClosed",
     "CouponAlreadyPresented",
     "CouponAlreadyUsed",
@@ -18,8 +19,10 @@ __all__ = [
     "MisreadBarcode",
     "NotABarcode",
     "NotPriced",
+    "OwnItemAlreadyDeclared",
     "RecalledItem",
     "Refused",
+    "ReviewRequired",
     "UnknownLine",
     "UnknownMember",
     "UnknownProduct",
@@ -107,3 +110,17 @@ class WeightRequired(DomainError):
 
 class CartClosed(DomainError):
     code = "cart_closed"
+
+
+class BadReadings(DomainError):
+    code = "bad_readings"
+
+
+class OwnItemAlreadyDeclared(DomainError):
+    code = "own_item_already_declared"
+
+
+class ReviewRequired(DomainError):
+    """Checkout waits: an associate looks at the trip first."""
+
+    code = "review_required"

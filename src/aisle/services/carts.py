@@ -5,6 +5,13 @@ cart's stream in one transaction and only then answers; the same ``event_id`` ag
 answer it got the first time (the cart as it was right after that event) without applying it
 twice. A refused command raises before anything is written.
 
+The cart's scale reports as events too (``ReportWeight``), and scans, removals and quantity
+changes carry the cart's clock; the state says at any moment whether the scale agrees with the
+list (:mod:`aisle.services.verification`). At checkout a trip over the review threshold is held
+(``ReviewRequested``, and checkout answers ``review_required``) until an associate resolves it;
+a few others are chosen at random for an exit audit; a trip that ended clear teaches the store
+its products' weights.
+
 A scanned coupon becomes a ``CouponPresented`` event, and the loyalty member and coupons decide
 who pricing is for; the rules are in :mod:`aisle.services.loyalty`.
 """
@@ -36,38 +43,48 @@ from aisle.domain.cart import (
     CartState,
     CheckOut,
     CouponPresented,
+    DeclareOwnItem,
     IdentifyMember,
     ItemScanned,
     Label,
     PresentCoupon,
     RemoveLine,
+    ReportWeight,
+    ReviewRequested,
+    ReviewResolved,
     ScanItem,
     SetQuantity,
     ShoppingCommand,
+    WeightMeasured,
 )
 from aisle.domain.catalog import Product
 from aisle.domain.errors import (
     DomainError,
     RecalledItem,
     Refused,
+    ReviewRequired,
     UnknownProduct,
 )
 from aisle.domain.money import Money
 from aisle.domain.pricing import PricingPolicy, PricingResult, price_lines
 from aisle.domain.receipts import Payment, build_receipt_document
-from aisle.services import loyalty
-from aisle.services.errors import CartNotFound, PaymentDeclined
+from aisle.domain.verify import Decision, RiskSettings
+from aisle.services import loyalty, verification
+from aisle.services.errors import CartNotFound, PaymentDeclined, ReviewNotFound
 from aisle.services.ports import (
     CartSummary,
     Clock,
     ConcurrentAppend,
     Device,
     PaymentProvider,
+    Review,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 
-__all__ = ["CartService", "CartView"]
+__all__ = ["REVIEW_OUTCOMES", "CartService", "CartView"]
+
+REVIEW_OUTCOMES = ("all_fine", "item_added", "item_removed", "audit")
 
 _ATTEMPTS = 8
 _UTC = ZoneInfo("UTC")
@@ -100,7 +117,9 @@ class CartService:
         rules: ScanRules = DEFAULT_RULES,
         timezone: ZoneInfo = _UTC,
         ids: Callable[[], str] = new_id,
+        risk: RiskSettings | None = None,
     ) -> None:
+        self._risk = risk or RiskSettings()
         self._rules = rules
         self._timezone = timezone
         self._uow = uow
@@ -190,9 +209,13 @@ class CartService:
                 case ScanItem():
                     event = self._scan(uow, state, command, now)
                 case RemoveLine():
-                    event = state.remove(command.line_id)
+                    event = state.remove(command.line_id, t_ms=command.t_ms)
                 case SetQuantity():
-                    event = state.set_quantity(command.line_id, command.quantity)
+                    event = state.set_quantity(command.line_id, command.quantity, t_ms=command.t_ms)
+                case ReportWeight():
+                    event = state.measure(command.samples)
+                case DeclareOwnItem():
+                    event = state.declare_own_item(t_ms=command.t_ms)
                 case IdentifyMember():
                     event = loyalty.identify(uow, state, command.loyalty_code)
                 case PresentCoupon():
@@ -219,6 +242,7 @@ class CartService:
                 )
             now = self._clock()
             view = self._price(uow, state, now)
+            audit = self._verify_before_paying(uow, state, command.event_id, now)
             # Before the charge: a coupon another checkout just took makes this one price again.
             redeemed = loyalty.redeem_coupons(uow, state, view.pricing, now)
             receipt_id = self._ids()
@@ -242,10 +266,112 @@ class CartService:
                 issued_at=now,
                 coupons=tuple(r.code for r in redeemed),
             )
+            if audit:
+                document["audit"] = True  # checked at the exit
             uow.receipts.add(receipt_id, cart_id, now, document)
             self._summarise(uow, CartView(state=state, pricing=view.pricing, updated_at=now))
             uow.commit()
             return receipt_id
+
+    def _verify_before_paying(
+        self, uow: UnitOfWork, state: CartState, event_id: str, now: datetime
+    ) -> bool:
+        """Hold a trip over the threshold for review (raises ReviewRequired, after recording
+        the request); returns whether the trip is chosen for an exit audit."""
+        if state.review_id is not None:
+            if state.review_outcome is None:
+                raise ReviewRequired(
+                    "An associate is checking your cart: please wait, it won't take long"
+                )
+            return False  # reviewed and resolved: it may pay
+        found = verification.assess(uow, state, self._risk)
+        uow.reviews.record_risk(state.cart_id, found.risk_ppm, found.decision.value, now)
+        if found.decision is Decision.PASS:
+            if found.verification.status.value == "clear" and state.has_scale:
+                verification.learn_from(uow, state, found.verification, source="clear", at=now)
+            return False
+        review = Review(
+            review_id=self._ids(),
+            cart_id=state.cart_id,
+            kind=found.decision.value,
+            status="open",
+            risk_ppm=found.risk_ppm,
+            threshold_ppm=found.threshold_ppm,
+            member_id=state.member_id,
+            device_id=state.device_id,
+            findings=tuple(_finding_out(f) for f in found.verification.findings),
+            created_at=now,
+        )
+        uow.reviews.add(review)
+        if found.decision is Decision.AUDIT:
+            return True
+        event = ReviewRequested(
+            review_id=review.review_id, risk_ppm=found.risk_ppm, threshold_ppm=found.threshold_ppm
+        )
+        self._record(uow, state, f"~review-{event_id}", event, now)
+        self._summarise(uow, CartView(state=state, pricing=self._price(uow, state, now).pricing,
+                                      updated_at=now))  # fmt: skip
+        uow.commit()
+        raise ReviewRequired(
+            "An associate will take a quick look at your cart before you pay: please wait here"
+        )
+
+    # -- reviews --------------------------------------------------------------------------
+
+    def reviews(self, *, status: str | None = None) -> list[Review]:
+        with self._uow() as uow:
+            return uow.reviews.queue(status=status)
+
+    def review(
+        self, review_id: str, *, trace_points: int = 3_000
+    ) -> tuple[Review, CartState, list[tuple[int, int]]]:
+        """A review, its trip, and the scale's readings (every n-th, at most ``trace_points``)
+        for the plot."""
+        with self._uow() as uow:
+            review = uow.reviews.get(review_id)
+            if review is None:
+                raise ReviewNotFound(f"There is no review {review_id!r}")
+            stored = uow.events.load(review.cart_id)
+            state = CartState.replay(review.cart_id, (s.event for s in stored))
+            readings = [
+                sample
+                for s in stored
+                if isinstance(s.event, WeightMeasured)
+                for sample in s.event.samples
+            ]
+            every = max(1, -(-len(readings) // trace_points))
+            return review, state, readings[::every]
+
+    def resolve_review(
+        self, review_id: str, *, outcome: str, staff_id: str, note: str = ""
+    ) -> Review:
+        """An associate's answer. It is recorded on the trip, and it teaches the weight model:
+        ``all_fine`` confirms every measured weight, the others the ones that matched."""
+        if outcome not in REVIEW_OUTCOMES:
+            raise ValueError(f"Outcome {outcome!r}: expected one of {', '.join(REVIEW_OUTCOMES)}")
+        with self._uow(write=True) as uow:
+            review = uow.reviews.get(review_id)
+            if review is None:
+                raise ReviewNotFound(f"There is no review {review_id!r}")
+            if review.status == "resolved":
+                return review
+            uow.carts.lock(review.cart_id)
+            state, _ = self._load_state(uow, review.cart_id)
+            now = self._clock()
+            event = ReviewResolved(
+                review_id=review_id, outcome=outcome, staff_id=staff_id, note=note[:500]
+            )
+            self._record(uow, state, f"~resolve-{review_id}", event, now)
+            uow.reviews.resolve(review_id, outcome=outcome, staff_id=staff_id, note=note[:500],
+                                at=now)  # fmt: skip
+            verification.learn_from(
+                uow, state, state.verification(), source="staff", at=now,
+                confirmed=outcome == "all_fine",
+            )  # fmt: skip
+            uow.commit()
+            resolved = uow.reviews.get(review_id)
+            assert resolved is not None
+            return resolved
 
     @staticmethod
     def _record(
@@ -276,6 +402,8 @@ class CartService:
             code=command.code,
             weight_g=command.weight_g,
             label=label,
+            t_ms=command.t_ms,
+            unit_weight=verification.expected_weight(uow, product),
         )
 
     def _find_product(
@@ -363,3 +491,15 @@ class CartService:
                 alert_count=sum(len(line.warnings) for line in view.state.lines.values()),
             )
         )
+
+
+def _finding_out(finding: Any) -> dict[str, Any]:
+    return {
+        "kind": finding.kind.value,
+        "severity": finding.severity.value,
+        "t_ms": finding.t_ms,
+        "message": finding.message,
+        "detail": finding.detail,
+        "line_id": finding.line_id,
+        "delta_mg": finding.delta_mg,
+    }

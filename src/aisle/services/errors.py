@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aisle.domain.errors import DomainError
 
-__all__ = ["CartNotFound", "PaymentDeclined", "ReceiptNotFound"]
+__all__ = ["CartNotFound", "PaymentDeclined", "ReceiptNotFound", "ReviewNotFound"]
 
 
 class CartNotFound(DomainError):
@@ -17,3 +17,7 @@ class ReceiptNotFound(DomainError):
 
 class PaymentDeclined(DomainError):
     code = "payment_declined"
+
+
+class ReviewNotFound(DomainError):
+    code = "review_not_found"

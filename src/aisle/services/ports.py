@@ -13,6 +13,7 @@ from aisle.domain.cart import CartEvent
 from aisle.domain.catalog import PriceChange, Product, TaxClass
 from aisle.domain.money import Money
 from aisle.domain.pricing import CatalogFacts, Offer, PriceReduction
+from aisle.domain.verify import UnitWeight
 
 Clock = Callable[[], datetime]
 
@@ -243,6 +244,68 @@ class Promotions(Protocol):
         ...
 
 
+class Weights(Protocol):
+    """Products' learned unit weights, and the observations they are learned from."""
+
+    def learned(self, gtins: Collection[str]) -> dict[str, UnitWeight]:
+        """The learned weights of these products (those never learned are left out)."""
+        ...
+
+    def observe(
+        self, observations: Sequence[tuple[str, int]], *, cart_id: str, source: str, at: datetime
+    ) -> None:
+        """Record ``(gtin, unit_mg)`` observations; the models are updated by the caller."""
+        ...
+
+    def latest(self, gtin: str, limit: int) -> list[int]:
+        """The latest observations of one product, unit milligrams, newest first."""
+        ...
+
+    def save(self, gtin: str, weight: UnitWeight, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Review:
+    review_id: str
+    cart_id: str
+    kind: str  # "review" (held before checkout) or "audit" (an exit check)
+    status: str  # "open" or "resolved"
+    risk_ppm: int
+    threshold_ppm: int
+    member_id: str | None
+    device_id: str
+    findings: tuple[dict[str, Any], ...]
+    created_at: datetime
+    outcome: str | None = None
+    staff_id: str | None = None
+    note: str = ""
+    resolved_at: datetime | None = None
+
+
+class Reviews(Protocol):
+    """The review queue, and every checked trip's risk (from which the threshold is set)."""
+
+    def add(self, review: Review) -> None: ...
+
+    def get(self, review_id: str) -> Review | None: ...
+
+    def queue(self, *, status: str | None = None, limit: int = 200) -> list[Review]: ...
+
+    def resolve(
+        self, review_id: str, *, outcome: str, staff_id: str, note: str, at: datetime
+    ) -> None: ...
+
+    def record_risk(self, cart_id: str, risk_ppm: int, decision: str, at: datetime) -> None: ...
+
+    def recent_risks(self, limit: int) -> list[int]:
+        """The latest trips' risks, up to ``limit``."""
+        ...
+
+    def confirmed_short(self, member_id: str) -> int:
+        """How many of this member's reviewed trips staff found short (an item added)."""
+        ...
+
+
 class Receipts(Protocol):
     def add(
         self, receipt_id: str, cart_id: str, issued_at: datetime, document: dict[str, Any]
@@ -283,6 +346,12 @@ class UnitOfWork(Protocol):
 
     @property
     def redemptions(self) -> CouponRedemptions: ...
+
+    @property
+    def weights(self) -> Weights: ...
+
+    @property
+    def reviews(self) -> Reviews: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -250,3 +250,61 @@ coupon_redemptions = Table(
     Column("member_id", String(40)),
     Column("redeemed_at", UtcDateTime(), nullable=False),
 )
+
+# A product's learned unit weight on the cart's scale (milligrams); none until it is learned.
+product_weights = Table(
+    "product_weights",
+    metadata,
+    Column("gtin", String(14), primary_key=True),
+    Column("mean_mg", BigInteger, nullable=False),
+    Column("spread_mg", BigInteger, nullable=False),
+    Column("observations", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# What the scale measured for one unit on a trip that ended clear or staff confirmed.
+# Append-only: the weights above are learned from the latest of these.
+weight_observations = Table(
+    "weight_observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("gtin", String(14), nullable=False),
+    Column("unit_mg", BigInteger, nullable=False),
+    Column("cart_id", String(64), nullable=False),
+    Column("source", String(20), nullable=False),  # "clear" or "staff"
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Index("ix_weight_observations_gtin", "gtin", "id"),
+)
+
+# Every checked trip's risk: the review threshold is a quantile of the latest of these.
+trip_risks = Table(
+    "trip_risks",
+    metadata,
+    Column("cart_id", String(64), primary_key=True),
+    Column("risk_ppm", Integer, nullable=False),
+    Column("decision", String(10), nullable=False),  # pass, review or audit
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Index("ix_trip_risks_recorded_at", "recorded_at"),
+)
+
+# The review queue: trips held before checkout ("review") and exit checks ("audit").
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("review_id", String(64), primary_key=True),
+    Column("cart_id", String(64), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("status", String(10), nullable=False),  # open or resolved
+    Column("risk_ppm", Integer, nullable=False),
+    Column("threshold_ppm", Integer, nullable=False),
+    Column("member_id", String(40)),
+    Column("device_id", String(64), nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("outcome", String(20)),
+    Column("staff_id", String(64)),
+    Column("note", String(500), nullable=False, server_default=""),
+    Column("resolved_at", UtcDateTime()),
+    Index("ix_reviews_status", "status", "created_at"),
+    Index("ix_reviews_member", "member_id"),
+)

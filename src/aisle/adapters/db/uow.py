@@ -17,6 +17,7 @@ from aisle.adapters.db.repositories import (
     SqlReceipts,
     SqlStaff,
 )
+from aisle.adapters.db.verification import SqlReviews, SqlWeights
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
@@ -31,6 +32,8 @@ class SqlUnitOfWork:
     members: SqlMembers
     redemptions: SqlCouponRedemptions
     promotions: SqlPromotions
+    weights: SqlWeights
+    reviews: SqlReviews
 
     def __init__(
         self, engine: Engine, *, write: bool, store: str = "", write_lock: FairLock | None = None
@@ -66,6 +69,8 @@ class SqlUnitOfWork:
         self.members = SqlMembers(conn)
         self.redemptions = SqlCouponRedemptions(conn)
         self.promotions = SqlPromotions(conn, self._store)
+        self.weights = SqlWeights(conn)
+        self.reviews = SqlReviews(conn)
         return self
 
     @property

@@ -10,12 +10,14 @@ class ScanItem:
     event_id: str
     code: str  # raw scanner text
     weight_g: int | None = None  # from the cart's scale, for produce sold by weight
+    t_ms: int | None = None  # the cart's own clock
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RemoveLine:
     event_id: str
     line_id: str
+    t_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,6 +25,19 @@ class SetQuantity:
     event_id: str
     line_id: str
     quantity: int
+    t_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportWeight:
+    event_id: str
+    samples: tuple[tuple[object, object], ...]  # (t_ms, grams) as the scale sent them
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeclareOwnItem:
+    event_id: str
+    t_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +59,14 @@ class CheckOut:
 
 
 #: What a device sends while shopping, one event at a time.
-ShoppingCommand = ScanItem | RemoveLine | SetQuantity | IdentifyMember | PresentCoupon
+ShoppingCommand = (
+    ScanItem
+    | RemoveLine
+    | SetQuantity
+    | IdentifyMember
+    | PresentCoupon
+    | ReportWeight
+    | DeclareOwnItem
+)
 
 CartCommand = ShoppingCommand | CheckOut

@@ -29,10 +29,14 @@ class ItemScanned:
 
     Version 3 added the facts promotions and tax read (``category``, ``department``,
     ``deposit_minor``, ``snap_eligible``); an older payload reads as a product in no category
-    or department, with no deposit, not SNAP-eligible: it is priced as it was when scanned."""
+    or department, with no deposit, not SNAP-eligible: it is priced as it was when scanned.
+
+    Version 4 added what the scale checks: the cart's clock (``t_ms``) and the unit weight the
+    store expected at that moment (``unit_weight_mg`` ± ``unit_weight_spread_mg``); an older
+    payload reads as a scan the scale does not check."""
 
     TYPE: ClassVar[str] = "cart.item_scanned"
-    VERSION: ClassVar[int] = 3
+    VERSION: ClassVar[int] = 4
     line_id: str  # an existing line when the same product is scanned again
     code: str  # what the scanner sent, for the audit trail
     gtin: str
@@ -51,21 +55,74 @@ class ItemScanned:
     department: str = ""
     deposit_minor: int | None = None  # a bottle deposit per unit, charged on its own line
     snap_eligible: bool = False  # US: its tax class may be paid with SNAP/EBT benefits
+    t_ms: int | None = None  # the cart's own clock; None: a device without a scale
+    unit_weight_mg: int | None = None  # what one unit should weigh, as the store knew then
+    unit_weight_spread_mg: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LineRemoved:
+    """Version 2 added the cart's clock, ``t_ms``."""
+
     TYPE: ClassVar[str] = "cart.line_removed"
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2
     line_id: str
+    t_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QuantityChanged:
+    """Version 2 added the cart's clock, ``t_ms``."""
+
     TYPE: ClassVar[str] = "cart.quantity_changed"
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2
     line_id: str
     quantity: int
+    t_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeightMeasured:
+    """Readings of the cart's scale, as the cart sent them: ``(t_ms, milligrams)`` pairs in the
+    order they came (out-of-order ones included: the projection sets them aside and says so),
+    and a description of each reading that was not a number at all."""
+
+    TYPE: ClassVar[str] = "cart.weight_measured"
+    VERSION: ClassVar[int] = 1
+    samples: tuple[tuple[int, int], ...]
+    set_aside: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwnItemDeclared:
+    """The shopper put something of their own in the cart (a handbag), once, and said so."""
+
+    TYPE: ClassVar[str] = "cart.own_item_declared"
+    VERSION: ClassVar[int] = 1
+    t_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewRequested:
+    """At checkout the trip's risk was over the threshold: staff look before it may pay."""
+
+    TYPE: ClassVar[str] = "cart.review_requested"
+    VERSION: ClassVar[int] = 1
+    review_id: str
+    risk_ppm: int
+    threshold_ppm: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewResolved:
+    """An associate looked: ``outcome`` is all_fine, item_added, item_removed or audit."""
+
+    TYPE: ClassVar[str] = "cart.review_resolved"
+    VERSION: ClassVar[int] = 1
+    review_id: str
+    outcome: str
+    staff_id: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,6 +161,10 @@ CartEvent = (
     | MemberIdentified
     | CouponPresented
     | CartCheckedOut
+    | WeightMeasured
+    | OwnItemDeclared
+    | ReviewRequested
+    | ReviewResolved
 )
 
 _TYPES: dict[str, type[CartEvent]] = {
@@ -116,6 +177,10 @@ _TYPES: dict[str, type[CartEvent]] = {
         MemberIdentified,
         CouponPresented,
         CartCheckedOut,
+        WeightMeasured,
+        OwnItemDeclared,
+        ReviewRequested,
+        ReviewResolved,
     )
 }
 
@@ -129,7 +194,7 @@ def event_to_payload(event: CartEvent) -> dict[str, Any]:
         elif isinstance(value, SoldBy):
             payload[key] = value.value
         elif isinstance(value, tuple):
-            payload[key] = list(value)
+            payload[key] = [list(v) if isinstance(v, tuple) else v for v in value]
     return payload
 
 
@@ -152,6 +217,15 @@ def _upcast(type_name: str, version: int, payload: dict[str, Any]) -> dict[str, 
                 "deposit_minor": None,
                 "snap_eligible": False,
             }
+        if version < 4:
+            payload = {
+                **payload,
+                "t_ms": None,
+                "unit_weight_mg": None,
+                "unit_weight_spread_mg": None,
+            }
+    elif type_name in (LineRemoved.TYPE, QuantityChanged.TYPE) and version < 2:
+        payload = {**payload, "t_ms": None}
     return payload
 
 
@@ -170,7 +244,9 @@ def event_from_payload(type_name: str, version: int, payload: dict[str, Any]) ->
             value = Decimal(value)
         elif f.name == "sold_by":
             value = SoldBy(value)
-        elif f.name == "warnings":
+        elif f.name in ("warnings", "set_aside"):
             value = tuple(value)
+        elif f.name == "samples":
+            value = tuple((int(t), int(mg)) for t, mg in value)
         values[f.name] = value
     return cls(**values)

@@ -4,6 +4,10 @@ Decisions check every rule before answering, so a refused command leaves no trac
 product that is already on a line adds one to that line; produce sold by weight always gets a line
 of its own, priced by the weight the cart's scale measured.
 
+The cart's scale checks what goes in (:mod:`aisle.domain.verify`): the projection feeds the scale's
+readings to a step detector and keeps every change of the list with the cart's clock, so
+:meth:`CartState.verification` says at any moment whether what the scale felt matches the list.
+
 A cart belongs to at most one loyalty member (identifying another replaces the first) and holds
 the coupons presented on it, each once. What a coupon is worth is pricing's business; whether a
 promotion asks for it and whether it was used before is looked up by the service and handed in.
@@ -24,10 +28,15 @@ from aisle.domain.cart.events import (
     ItemScanned,
     LineRemoved,
     MemberIdentified,
+    OwnItemDeclared,
     QuantityChanged,
+    ReviewRequested,
+    ReviewResolved,
+    WeightMeasured,
 )
 from aisle.domain.catalog import Product, SoldBy
 from aisle.domain.errors import (
+    BadReadings,
     CartClosed,
     CouponAlreadyPresented,
     CouponAlreadyUsed,
@@ -36,14 +45,26 @@ from aisle.domain.errors import (
     InvalidQuantity,
     MemberAlreadyIdentified,
     NotPriced,
+    OwnItemAlreadyDeclared,
     UnknownLine,
     WeightRequired,
 )
 from aisle.domain.money import Money
 from aisle.domain.pricing import LineToPrice
+from aisle.domain.verify import (
+    ListChange,
+    SignalProblem,
+    StepDetector,
+    UnitWeight,
+    Verification,
+    to_mg,
+    verify,
+)
 
 MAX_QUANTITY = 99
 MAX_WEIGHT_G = 30_000  # a cart's scale weighs one item of produce, not a sack of potatoes
+MAX_READINGS = 4_000  # in one event: 50 s at 80 a second
+MAX_OWN_ITEMS = 1
 
 
 class CartStatus(StrEnum):
@@ -81,6 +102,7 @@ class CartLine:
     department: str = ""
     deposit: Money | None = None  # per unit
     snap_eligible: bool = False
+    unit_weight: UnitWeight | None = None  # what the scale expects per unit
 
 
 @dataclass(slots=True, kw_only=True)
@@ -95,6 +117,13 @@ class CartState:
     receipt_id: str | None = None
     member_id: str | None = None
     coupons: tuple[str, ...] = ()  # presented, in order; each once
+    scale: StepDetector = field(default_factory=StepDetector)
+    changes: list[ListChange] = field(default_factory=list)  # with the cart's clock
+    unclocked_units: int = 0  # scanned without the cart's clock: the scale can't check them
+    own_items: int = 0
+    clock_ms: int | None = None  # the latest moment of the cart's own clock it has told us
+    review_id: str | None = None
+    review_outcome: str | None = None  # None while a requested review is open
 
     @classmethod
     def replay(cls, cart_id: str, events: Iterable[CartEvent]) -> CartState:
@@ -112,6 +141,7 @@ class CartState:
                 self.device_id = event.device_id
                 self.currency = event.currency
             case ItemScanned():
+                self._scanned(event)
                 existing = self.lines.get(event.line_id)
                 serials = (event.serial,) if event.serial else ()
                 if existing is not None:
@@ -149,13 +179,30 @@ class CartState:
                             else None
                         ),
                         snap_eligible=event.snap_eligible,
+                        unit_weight=_unit_weight(event),
                     )
             case LineRemoved():
-                del self.lines[event.line_id]
+                line = self.lines.pop(event.line_id)
+                self._changed(event.t_ms, line, -line.quantity)
             case QuantityChanged():
-                self.lines[event.line_id] = replace(
-                    self.lines[event.line_id], quantity=event.quantity
+                line = self.lines[event.line_id]
+                self._changed(event.t_ms, line, event.quantity - line.quantity)
+                self.lines[event.line_id] = replace(line, quantity=event.quantity)
+            case WeightMeasured():
+                self.scale.feed(event.samples)
+                last = self.scale.last_t_ms if self.scale.last_t_ms is not None else 0
+                self.scale.problems.extend(
+                    SignalProblem(t_ms=last, kind="absurd", detail=d) for d in event.set_aside
                 )
+                self._tick(self.scale.last_t_ms)
+            case OwnItemDeclared():
+                self.own_items += 1
+                self._tick(event.t_ms)
+            case ReviewRequested():
+                self.review_id = event.review_id
+                self.review_outcome = None
+            case ReviewResolved():
+                self.review_outcome = event.outcome
             case MemberIdentified():
                 self.member_id = event.member_id
             case CouponPresented():
@@ -175,6 +222,8 @@ class CartState:
         weight_g: int | None,
         label: Label | None = None,
         snap_eligible: bool = False,
+        t_ms: int | None = None,
+        unit_weight: UnitWeight | None = None,
     ) -> ItemScanned:
         """Add an item. ``weight_g`` is the cart scale's; a ``label`` printed on the item (a
         weight, a price, a count) wins over the catalog and the scale for that item.
@@ -236,14 +285,43 @@ class CartState:
             department=product.department,
             deposit_minor=product.deposit.minor if product.deposit else None,
             snap_eligible=snap_eligible,
+            t_ms=t_ms,
+            unit_weight_mg=unit_weight.mean_mg if unit_weight else None,
+            unit_weight_spread_mg=unit_weight.spread_mg if unit_weight else None,
         )
 
-    def remove(self, line_id: str) -> LineRemoved:
+    def remove(self, line_id: str, *, t_ms: int | None = None) -> LineRemoved:
         self._require_open()
         self._line(line_id)
-        return LineRemoved(line_id=line_id)
+        return LineRemoved(line_id=line_id, t_ms=t_ms)
 
-    def set_quantity(self, line_id: str, quantity: int) -> QuantityChanged:
+    def measure(self, samples: Collection[tuple[object, object]]) -> WeightMeasured:
+        """Readings of the cart's scale as ``(t_ms, grams)``. What is not a number is set aside
+        and recorded as such (the verification says so); nothing is guessed."""
+        self._require_open()
+        if not 1 <= len(samples) <= MAX_READINGS:
+            raise BadReadings(f"{len(samples)} readings in one event: expected 1 to {MAX_READINGS}")
+        kept: list[tuple[int, int]] = []
+        set_aside: list[str] = []
+        for t_ms, grams in samples:
+            mg = to_mg(grams)
+            if not isinstance(t_ms, int) or isinstance(t_ms, bool) or mg is None:
+                set_aside.append(f"reading {grams!r} g at {t_ms!r} ms")
+            else:
+                kept.append((t_ms, mg))
+        return WeightMeasured(samples=tuple(kept), set_aside=tuple(set_aside))
+
+    def declare_own_item(self, *, t_ms: int | None = None) -> OwnItemDeclared:
+        self._require_open()
+        if self.own_items >= MAX_OWN_ITEMS:
+            raise OwnItemAlreadyDeclared(
+                "You have already declared an item of your own: ask an associate for another"
+            )
+        return OwnItemDeclared(t_ms=t_ms)
+
+    def set_quantity(
+        self, line_id: str, quantity: int, *, t_ms: int | None = None
+    ) -> QuantityChanged:
         self._require_open()
         line = self._line(line_id)
         if line.sold_by is SoldBy.WEIGHT or line.label_price is not None:
@@ -256,7 +334,7 @@ class CartState:
             raise InvalidQuantity(
                 f"Quantity {quantity} is not possible: expected 1 to {MAX_QUANTITY}{hint}"
             )
-        return QuantityChanged(line_id=line_id, quantity=quantity)
+        return QuantityChanged(line_id=line_id, quantity=quantity, t_ms=t_ms)
 
     def identify_member(self, member_id: str) -> MemberIdentified:
         """The member is looked up by the service (an unknown code never gets here)."""
@@ -313,6 +391,24 @@ class CartState:
             for line in self.lines.values()
         ]
 
+    def verification(self) -> Verification:
+        """What the scale felt against the list, as of the cart's latest clock."""
+        found = verify(
+            self.changes,
+            self.scale.steps,
+            now_ms=self.clock_ms if self.clock_ms is not None else 0,
+            last_reading_ms=self.scale.last_t_ms,
+            problems=self.scale.problems,
+            own_items=self.own_items,
+        )
+        if self.unclocked_units:
+            found = replace(found, unweighed_units=found.unweighed_units + self.unclocked_units)
+        return found
+
+    @property
+    def has_scale(self) -> bool:
+        return self.scale.last_t_ms is not None or bool(self.scale.problems)
+
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines.values())
@@ -320,6 +416,45 @@ class CartState:
     @property
     def age_check_required(self) -> bool:
         return any(line.age_restricted for line in self.lines.values())
+
+    def _tick(self, t_ms: int | None) -> None:
+        if t_ms is not None and (self.clock_ms is None or t_ms > self.clock_ms):
+            self.clock_ms = t_ms
+
+    def _scanned(self, event: ItemScanned) -> None:
+        if event.t_ms is None:
+            self.unclocked_units += event.quantity
+            return
+        weighed = event.sold_by is SoldBy.WEIGHT and event.label_price_minor is None
+        self.changes.append(
+            ListChange(
+                t_ms=event.t_ms,
+                line_id=event.line_id,
+                name=event.name,
+                units=event.quantity,
+                unit_weight=_unit_weight(event),
+                weighed_mg=event.weight_g * 1000 if weighed and event.weight_g else None,
+            )
+        )
+        self._tick(event.t_ms)
+
+    def _changed(self, t_ms: int | None, line: CartLine, units: int) -> None:
+        if t_ms is None or units == 0:
+            if units > 0:
+                self.unclocked_units += units
+            return
+        weighed = line.sold_by is SoldBy.WEIGHT and line.label_price is None
+        self.changes.append(
+            ListChange(
+                t_ms=t_ms,
+                line_id=line.line_id,
+                name=line.name,
+                units=units,
+                unit_weight=line.unit_weight,
+                weighed_mg=line.weight_g * 1000 if weighed and line.weight_g else None,
+            )
+        )
+        self._tick(t_ms)
 
     def _require_open(self) -> None:
         if self.status is not CartStatus.SHOPPING:
@@ -330,3 +465,9 @@ class CartState:
             return self.lines[line_id]
         except KeyError:
             raise UnknownLine(f"There is no line {line_id!r} in this cart") from None
+
+
+def _unit_weight(event: ItemScanned) -> UnitWeight | None:
+    if event.unit_weight_mg is None or event.unit_weight_spread_mg is None:
+        return None
+    return UnitWeight(mean_mg=event.unit_weight_mg, spread_mg=event.unit_weight_spread_mg)

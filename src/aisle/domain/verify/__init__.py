@@ -19,6 +19,7 @@ from aisle.domain.verify._matching import (
 )
 from aisle.domain.verify._risk import (
     COLD_START_THRESHOLD,
+    MIN_REVIEW_PPM,
     PPM,
     Decision,
     RiskSettings,
@@ -44,6 +45,7 @@ from aisle.domain.verify._weights import (
 __all__ = [
     "COLD_START_THRESHOLD",
     "LEARNED_AFTER",
+    "MIN_REVIEW_PPM",
     "PPM",
     "Decision",
     "DetectorSettings",

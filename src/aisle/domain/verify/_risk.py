@@ -24,6 +24,7 @@ from aisle.domain.verify._matching import FindingKind, Verification
 
 __all__ = [
     "COLD_START_THRESHOLD",
+    "MIN_REVIEW_PPM",
     "PPM",
     "Decision",
     "RiskSettings",
@@ -34,6 +35,7 @@ __all__ = [
 
 PPM = 1_000_000
 COLD_START_THRESHOLD = 500_000  # before the store has history: likelier a loss than not
+MIN_REVIEW_PPM = 300_000  # below this no trip is held, however much budget is left
 
 _LIKELIHOOD_PPM = {
     FindingKind.WEIGHT_MISMATCH: 900_000,
@@ -81,9 +83,13 @@ def risk_of(
     return PPM - clean
 
 
-def threshold_for(recent_risks: Sequence[int], reviews_per_1000: int) -> int:
+def threshold_for(
+    recent_risks: Sequence[int], reviews_per_1000: int, floor: int = MIN_REVIEW_PPM
+) -> int:
     """The lowest risk that goes to review so that at most ``reviews_per_1000`` of these trips
-    would have (ties at the threshold go to review only if they fit in the budget).
+    would have (ties at the threshold go to review only if they fit in the budget). The budget
+    is a ceiling, not a quota: a trip under ``floor`` (units the scale couldn't weigh, nothing
+    found) is never held to use it up.
 
     >>> threshold_for([0] * 95 + [500_000] * 5, 50)
     500000
@@ -91,17 +97,19 @@ def threshold_for(recent_risks: Sequence[int], reviews_per_1000: int) -> int:
     500001
     >>> threshold_for([], 50)  # no history yet: a finding that is more likely a loss than not
     500000
+    >>> threshold_for([0] * 95 + [20_000] * 5, 50)  # only unweighed units: nobody is held
+    300000
     """
     if not recent_risks:
-        return COLD_START_THRESHOLD
+        return max(COLD_START_THRESHOLD, floor)
     ranked = sorted(recent_risks, reverse=True)
     allowed = len(ranked) * reviews_per_1000 // 1000
     if allowed == 0:
-        return ranked[0] + 1
+        return max(ranked[0] + 1, floor)
     cut = ranked[allowed - 1]
     over = sum(1 for r in ranked if r >= cut)
     threshold = cut if over <= allowed else cut + 1
-    return max(threshold, 1)
+    return max(threshold, floor, 1)
 
 
 def decide(

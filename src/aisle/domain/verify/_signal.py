@@ -92,6 +92,17 @@ class StepDetector:
         self.problems: list[SignalProblem] = []
         self.readings = 0
 
+    def _key(self) -> tuple[object, ...]:
+        return (self.settings, tuple(self._window), self.reference_mg, self.last_t_ms,
+                self.settled, self.problems, self.readings, self.steps, self._before_mg)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        """Two detectors that have read the same readings are equal (a replayed cart equals
+        the live one)."""
+        return isinstance(other, StepDetector) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
     def feed(self, samples: Iterable[tuple[object, object]]) -> list[Step]:
         """Readings as ``(t_ms, grams)``; returns the steps they begin, oldest first (read
         :attr:`steps` for their sizes once refined)."""
