@@ -189,7 +189,7 @@ class CartState:
                 self._changed(event.t_ms, line, event.quantity - line.quantity)
                 self.lines[event.line_id] = replace(line, quantity=event.quantity)
             case WeightMeasured():
-                self.scale.feed(event.samples)
+                self.scale.feed_mg((t, mg, f"{mg / 1000:g}") for t, mg in event.samples)
                 last = self.scale.last_t_ms if self.scale.last_t_ms is not None else 0
                 self.scale.problems.extend(
                     SignalProblem(t_ms=last, kind="absurd", detail=d) for d in event.set_aside

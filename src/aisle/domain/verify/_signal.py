@@ -93,8 +93,17 @@ class StepDetector:
         self.readings = 0
 
     def _key(self) -> tuple[object, ...]:
-        return (self.settings, tuple(self._window), self.reference_mg, self.last_t_ms,
-                self.settled, self.problems, self.readings, self.steps, self._before_mg)  # fmt: skip
+        return (
+            self.settings,
+            tuple(self._window),
+            self.reference_mg,
+            self.last_t_ms,
+            self.settled,
+            self.problems,
+            self.readings,
+            self.steps,
+            self._before_mg,
+        )
 
     def __eq__(self, other: object) -> bool:
         """Two detectors that have read the same readings are equal (a replayed cart equals
@@ -106,18 +115,22 @@ class StepDetector:
     def feed(self, samples: Iterable[tuple[object, object]]) -> list[Step]:
         """Readings as ``(t_ms, grams)``; returns the steps they begin, oldest first (read
         :attr:`steps` for their sizes once refined)."""
+        return self.feed_mg((t, to_mg(grams), grams) for t, grams in samples)
+
+    def feed_mg(self, samples: Iterable[tuple[object, int | None, object]]) -> list[Step]:
+        """Readings already in milligrams, as ``(t_ms, mg, as sent)`` (mg None: not a number;
+        ``as sent`` is quoted when a reading is set aside)."""
         s = self.settings
         steps: list[Step] = []
         window = self._window
-        for t_raw, grams in samples:
+        for t_raw, mg, sent in samples:
             t = t_raw if isinstance(t_raw, int) and not isinstance(t_raw, bool) else None
-            mg = to_mg(grams)
             if t is None or mg is None or not s.min_mg <= mg <= s.max_mg:
                 self.problems.append(
                     SignalProblem(
                         t_ms=t if t is not None else (self.last_t_ms or 0),
                         kind="absurd",
-                        detail=f"reading {grams!r} g at {t_raw!r} ms",
+                        detail=f"reading {sent!r} g at {t_raw!r} ms",
                     )
                 )
                 continue
