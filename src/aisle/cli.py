@@ -21,6 +21,7 @@ from aisle.adapters.db.migrate import upgrade
 from aisle.bootstrap import Services, bootstrap
 from aisle.cli_import import import_app
 from aisle.cli_price import price
+from aisle.cli_simulate import simulate_command
 from aisle.domain.errors import DomainError
 from aisle.domain.money import Money
 from aisle.domain.pricing import PromotionFileError, rule_document
@@ -36,6 +37,7 @@ app.add_typer(device_app, name="device")
 app.add_typer(staff_app, name="staff")
 app.add_typer(import_app, name="import")
 app.command("price")(price)
+app.command("simulate")(simulate_command)
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)

@@ -18,7 +18,10 @@ who pricing is for; the rules are in :mod:`aisle.services.loyalty`.
 
 from __future__ import annotations
 
+import copy
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,6 +88,7 @@ from aisle.services.ports import (
 __all__ = ["REVIEW_OUTCOMES", "CartService", "CartView"]
 
 REVIEW_OUTCOMES = ("all_fine", "item_added", "item_removed", "audit")
+REMEMBERED_CARTS = 2_000  # projections kept in memory, the most recently used
 
 _ATTEMPTS = 8
 _UTC = ZoneInfo("UTC")
@@ -120,6 +124,8 @@ class CartService:
         risk: RiskSettings | None = None,
     ) -> None:
         self._risk = risk or RiskSettings()
+        self._remembered: OrderedDict[str, tuple[CartState, datetime]] = OrderedDict()
+        self._remembered_lock = threading.Lock()
         self._rules = rules
         self._timezone = timezone
         self._uow = uow
@@ -225,6 +231,7 @@ class CartService:
             view = self._price(uow, state, now)
             self._summarise(uow, view)
             uow.commit()
+            self._remember(state, now)
             return view
 
     def _check_out_once(self, cart_id: str, command: CheckOut) -> str:
@@ -450,16 +457,39 @@ class CartService:
     def _load_state(
         self, uow: UnitOfWork, cart_id: str, up_to_version: int | None = None
     ) -> tuple[CartState, datetime]:
+        """The cart's state: from the remembered projection and the events after it when there
+        is one (a trip's scale readings make thousands of events), else replayed in full."""
+        if up_to_version is None:
+            with self._remembered_lock:
+                remembered = self._remembered.pop(cart_id, None)
+            if remembered is not None:
+                state, at = remembered
+                for stored_event in uow.events.load(cart_id, after_version=state.version):
+                    state.apply(stored_event.event)
+                    at = stored_event.recorded_at
+                return state, at
         stored = uow.events.load(cart_id, up_to_version)
         if not stored:
             raise CartNotFound(f"There is no cart {cart_id!r}")
         state = CartState.replay(cart_id, (s.event for s in stored))
         return state, stored[-1].recorded_at
 
+    def _remember(self, state: CartState, at: datetime) -> None:
+        """Keep a copy of a state that matches the committed stream (the caller keeps using
+        its own), for the next request on this cart; the least recently used are forgotten."""
+        kept = copy.deepcopy(state)
+        with self._remembered_lock:
+            self._remembered[state.cart_id] = (kept, at)
+            self._remembered.move_to_end(state.cart_id)
+            while len(self._remembered) > REMEMBERED_CARTS:
+                self._remembered.popitem(last=False)
+
     def _load_view(
         self, uow: UnitOfWork, cart_id: str, up_to_version: int | None = None
     ) -> CartView:
         state, updated_at = self._load_state(uow, cart_id, up_to_version)
+        if up_to_version is None:
+            self._remember(state, updated_at)
         return self._price(uow, state, updated_at)
 
     def _price(self, uow: UnitOfWork, state: CartState, at: datetime) -> CartView:

@@ -35,7 +35,11 @@ class StoredEvent:
 
 
 class EventStore(Protocol):
-    def load(self, cart_id: str, up_to_version: int | None = None) -> list[StoredEvent]: ...
+    def load(
+        self, cart_id: str, up_to_version: int | None = None, *, after_version: int = 0
+    ) -> list[StoredEvent]:
+        """The cart's events in order: those after ``after_version``, up to ``up_to_version``."""
+        ...
 
     def version_of(self, cart_id: str, event_id: str) -> int | None: ...
 

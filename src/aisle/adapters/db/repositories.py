@@ -25,12 +25,16 @@ class SqlEventStore:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def load(self, cart_id: str, up_to_version: int | None = None) -> list[StoredEvent]:
+    def load(
+        self, cart_id: str, up_to_version: int | None = None, *, after_version: int = 0
+    ) -> list[StoredEvent]:
         query = (
             select(t.cart_events)
             .where(t.cart_events.c.cart_id == cart_id)
             .order_by(t.cart_events.c.version)
         )
+        if after_version:
+            query = query.where(t.cart_events.c.version > after_version)
         if up_to_version is not None:
             query = query.where(t.cart_events.c.version <= up_to_version)
         return [
