@@ -25,13 +25,15 @@ or removal that puts a mistake right clears it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 
 from aisle.domain.verify._signal import SignalProblem, Step
-from aisle.domain.verify._weights import UnitWeight
+from aisle.domain.verify._weights import LEARNED_AFTER, UnitWeight
 
 __all__ = [
     "Finding",
@@ -94,6 +96,7 @@ class Finding:
     detail: str  # for staff: what was expected and what was measured
     line_id: str | None = None
     delta_mg: int | None = None
+    learned: bool = False  # judged against a weight the store has learned, not a first guess
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,11 +109,13 @@ class Verification:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MatchSettings:
-    place_within_ms: int = 30_000
-    scan_within_ms: int = 60_000
+    ask_after_ms: int = 30_000  # a scanned item not placed by then: the shopper is asked
+    place_within_ms: int = 300_000  # ...and may still place it (a step of its weight) until then
+    mismatch_within_ms: int = 30_000  # a step of the wrong weight this soon is the scan's item
+    scan_within_ms: int = 60_000  # an item placed first may be scanned this much later
     z: int = 4  # spreads
     resolution_mg: int = 8_000  # what the settled level's own error adds to every tolerance
-    visible_mg: int = 25_000  # lighter units are not weighed
+    visible_mg: int = 25_000  # lighter units, and steps, are not judged by weight
     offline_after_ms: int = 5_000
 
 
@@ -119,7 +124,8 @@ class _Open:
     change: ListChange
     expected_mg: int | None  # the whole change's expected step; None: not weighed
     tolerance_mg: int
-    step: Step | None = None
+    steps: list[Step] = field(default_factory=list)
+    settled: bool = False  # matched by steps, or cancelled by an opposite change of its line
 
 
 def _expectation(change: ListChange, s: MatchSettings) -> tuple[int | None, int]:
@@ -130,8 +136,12 @@ def _expectation(change: ListChange, s: MatchSettings) -> tuple[int | None, int]
     if weight is None or weight.mean_mg < s.visible_mg:
         return None, 0
     n = abs(change.units)
-    tolerance = s.z * weight.spread_mg * math.isqrt(n * 10_000) // 100 + s.resolution_mg
-    return change.units * weight.mean_mg, tolerance
+    return change.units * weight.mean_mg, _tolerance(weight, n, s)
+
+
+def _tolerance(weight: UnitWeight, n: int, s: MatchSettings) -> int:
+    """``z`` spreads of ``n`` units (spreads add as variances) and the scale's resolution."""
+    return s.z * weight.spread_mg * math.isqrt(n * 10_000) // 100 + s.resolution_mg
 
 
 def _grams(mg: int) -> str:
@@ -150,7 +160,7 @@ def verify(
 ) -> Verification:
     """The trip's findings at ``now_ms`` (the cart's clock: its latest event or reading)."""
     s = settings or MatchSettings()
-    opens = []
+    opens: list[_Open] = []
     unweighed = 0
     for change in sorted(changes, key=lambda c: c.t_ms):
         expected, tolerance = _expectation(change, s)
@@ -161,92 +171,178 @@ def verify(
     free = sorted(steps, key=lambda st: st.t_ms)
     used: set[int] = set()
 
-    def window(o: _Open, step: Step) -> bool:
-        return -s.scan_within_ms <= step.t_ms - o.change.t_ms <= s.place_within_ms
+    def window(o: _Open, step: Step, after_ms: int) -> bool:
+        return -s.scan_within_ms <= step.t_ms - o.change.t_ms <= after_ms
 
-    # 1. weight and time both agree: of the steps of the right weight, the first after the
-    #    change (first in, first matched), else the nearest before it
-    for o in opens:
+    def same_sign(o: _Open, step: Step) -> bool:
         assert o.expected_mg is not None
-        best: tuple[int, int, int] | None = None
+        return (step.delta_mg > 0) == (o.expected_mg > 0)
+
+    # 1. weight and time both agree. Every such pair is scored, the closest weight (in
+    #    tolerances) with the nearest time first, a step before its scan a little behind, and
+    #    taken greedily: a pack of a tightly known weight finds its step before a looser guess
+    #    can take it
+    pairs: list[tuple[Fraction, int, int]] = []
+    for i, o in enumerate(opens):
+        assert o.expected_mg is not None
         for k, step in enumerate(free):
-            if k in used or not window(o, step):
+            if not window(o, step, s.place_within_ms):
                 continue
-            if abs(step.delta_mg - o.expected_mg) > o.tolerance_mg:
+            off = abs(step.delta_mg - o.expected_mg)
+            if off > o.tolerance_mg:
                 continue
             dt = step.t_ms - o.change.t_ms
-            rank = (0 if dt >= 0 else 1, abs(dt), k)
-            if best is None or rank < best:
-                best = rank
-        if best is not None:
-            used.add(best[2])
-            o.step = free[best[2]]
+            cost = Fraction(off, o.tolerance_mg) + Fraction(abs(dt), 120_000)
+            if dt < 0:
+                cost += Fraction(1, 4)
+            pairs.append((cost, i, k))
+    pairs.sort()
+    for _, i, k in pairs:
+        if k in used or opens[i].settled:
+            continue
+        used.add(k)
+        opens[i].steps.append(free[k])
+        opens[i].settled = True
+
+    # 2. a change taken back: a scan and a removal (or lower quantity) of the same line that
+    #    the scale never saw cancel out
+    for o in opens:
+        if o.settled:
+            continue
+        for other in opens:
+            if (
+                other is not o
+                and not other.settled
+                and other.change.line_id == o.change.line_id
+                and other.change.units == -o.change.units
+            ):
+                o.settled = other.settled = True
+                break
+
+    # 3. several changes placed together as one step, or one change of several units placed
+    #    one at a time as several steps
+    for k, step in enumerate(free):
+        if k in used:
+            continue
+        near = [
+            o
+            for o in opens
+            if not o.settled and same_sign(o, step) and window(o, step, s.place_within_ms)
+        ]
+        by_line: dict[str, list[_Open]] = {}
+        for o in near:
+            by_line.setdefault(o.change.line_id, []).append(o)
+        whole_lines = [group for group in by_line.values() if len(group) > 1]
+        for group in whole_lines:  # every unit of a line scanned one by one, placed at once
+            if _adds_up(step, group, s):
+                used.add(k)
+                for o in group:
+                    o.steps.append(step)
+                    o.settled = True
+                break
+        if k in used:
+            continue
+        for size in (2, 3):
+            found = _together(step, near, size, s)
+            if found is not None:
+                used.add(k)
+                for o in found:
+                    o.steps.append(step)
+                    o.settled = True
+                break
+    for o in opens:
+        if o.settled or abs(o.change.units) < 2 or o.change.unit_weight is None:
+            continue
+        assert o.expected_mg is not None
+        per = o.change.unit_weight.mean_mg * (1 if o.expected_mg > 0 else -1)
+        picked: list[int] = []
+        units = 0
+        for k, step in enumerate(free):
+            if k in used or not same_sign(o, step) or not window(o, step, s.place_within_ms):
+                continue
+            n = round(step.delta_mg / per)
+            if n >= 1 and abs(step.delta_mg - n * per) <= _tolerance(o.change.unit_weight, n, s):
+                picked.append(k)
+                units += n
+                if units >= abs(o.change.units):
+                    break
+        if units == abs(o.change.units):
+            used.update(picked)
+            o.steps.extend(free[k] for k in picked)
+            o.settled = True
 
     findings: list[Finding] = []
 
     def find(
         kind: FindingKind, t_ms: int, message: str, detail: str, *,
-        line_id: str | None = None, delta_mg: int | None = None,
+        line_id: str | None = None, delta_mg: int | None = None, learned: bool = False,
     ) -> None:  # fmt: skip
         findings.append(
             Finding(kind=kind, severity=_SEVERITY[kind], t_ms=t_ms, message=message,
-                    detail=detail, line_id=line_id, delta_mg=delta_mg)
+                    detail=detail, line_id=line_id, delta_mg=delta_mg, learned=learned)
         )  # fmt: skip
 
-    # 2. a step in an open change's window, of the right sign but the wrong weight
+    # 4. a step soon after a change, of the right sign but the wrong weight
     for o in opens:
-        if o.step is not None:
+        if o.settled:
             continue
         assert o.expected_mg is not None
         for k, step in enumerate(free):
-            if k in used or not window(o, step) or (step.delta_mg > 0) != (o.expected_mg > 0):
+            if (
+                k in used
+                or not window(o, step, s.mismatch_within_ms)
+                or not same_sign(o, step)
+                or abs(step.delta_mg) < s.visible_mg
+            ):
                 continue
             used.add(k)
-            o.step = step
+            o.steps.append(step)
+            o.settled = True
             weight = o.change.unit_weight
             wanted = f"expected {_grams(o.expected_mg)} ± {_grams(o.tolerance_mg)}"
+            learned = o.change.weighed_mg is not None or (
+                weight is not None and weight.observations >= LEARNED_AFTER
+            )
             measured = f"measured {_grams(step.delta_mg)}"
             if weight is not None and o.change.units > 0 and o.change.weighed_mg is None:
                 per = weight.mean_mg
                 n = round(step.delta_mg / per) if per else 0
-                if n > o.change.units and abs(step.delta_mg - n * per) <= o.tolerance_mg * n:
+                if n > o.change.units and abs(step.delta_mg - n * per) <= _tolerance(weight, n, s):
                     find(FindingKind.EXTRA_UNITS, step.t_ms,
                          f"It looks like {n} {o.change.name} went in for "
                          f"{o.change.units} scanned. Please scan each one.",
                          f"{o.change.name}: {wanted} for {o.change.units}, {measured} "
                          f"(about {n})", line_id=o.change.line_id,
-                         delta_mg=step.delta_mg)  # fmt: skip
+                         delta_mg=step.delta_mg, learned=learned)  # fmt: skip
                     break
             find(FindingKind.WEIGHT_MISMATCH, step.t_ms,
                  "The item placed doesn't match the one scanned. An associate will check.",
                  f"{o.change.name}: {wanted}, {measured}", line_id=o.change.line_id,
-                 delta_mg=step.delta_mg)  # fmt: skip
+                 delta_mg=step.delta_mg, learned=learned)  # fmt: skip
             break
 
-    # 3. what is left over
+    # 5. what is left over
     own_left = own_items
     for k, step in enumerate(free):
-        if k in used:
+        if k in used or abs(step.delta_mg) < s.visible_mg:
             continue
+        if now_ms - step.t_ms < 2_000:
+            continue  # a scan (or a removal) may still be on its way
         if step.delta_mg > 0:
             if own_left > 0:
                 own_left -= 1
                 continue
-            if now_ms - step.t_ms < 2_000:
-                continue  # a scan may still be on its way
             find(FindingKind.UNSCANNED_ITEM, step.t_ms,
                  "Did you scan the item you just placed? Please scan it.",
                  f"{_grams(step.delta_mg)} placed with no scan",
                  delta_mg=step.delta_mg)  # fmt: skip
         else:
-            if now_ms - step.t_ms < 2_000:
-                continue
             find(FindingKind.UNRECORDED_REMOVAL, step.t_ms,
                  "Did you take something out? Please remove it from your list too.",
                  f"{_grams(-step.delta_mg)} taken out, not removed from the list",
                  delta_mg=step.delta_mg)  # fmt: skip
     for o in opens:
-        if o.step is not None or now_ms - o.change.t_ms <= s.place_within_ms:
+        if o.settled or now_ms - o.change.t_ms <= s.ask_after_ms:
             continue
         assert o.expected_mg is not None
         if o.expected_mg > 0:
@@ -281,14 +377,30 @@ def verify(
             status = Severity.REVIEW
         elif status is Severity.CLEAR:
             status = Severity.ATTENTION
+    flagged = {f.line_id for f in findings}
     matched = tuple(
-        (o.change.line_id, o.step.delta_mg // o.change.units)
+        (o.change.line_id, o.steps[0].delta_mg // o.change.units)
         for o in opens
-        if o.step is not None
+        if len(o.steps) == 1
+        and sum(1 for other in opens if o.steps[0] in other.steps) == 1  # not placed together
         and o.change.units > 0
         and o.change.weighed_mg is None
-        and not any(f.line_id == o.change.line_id for f in findings)
+        and o.change.line_id not in flagged
     )
     return Verification(
         status=status, findings=tuple(findings), unweighed_units=unweighed, matched=matched
     )
+
+
+def _together(step: Step, near: list[_Open], size: int, s: MatchSettings) -> list[_Open] | None:
+    """``size`` of these changes whose weights add up to the step, the earliest such set."""
+    for group in itertools.combinations(near, size):
+        if _adds_up(step, group, s):
+            return list(group)
+    return None
+
+
+def _adds_up(step: Step, group: Sequence[_Open], s: MatchSettings) -> bool:
+    expected = sum(o.expected_mg or 0 for o in group)
+    spread = math.isqrt(sum((o.tolerance_mg - s.resolution_mg) ** 2 for o in group))
+    return abs(step.delta_mg - expected) <= spread + s.resolution_mg

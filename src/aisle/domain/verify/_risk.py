@@ -2,10 +2,12 @@
 
 A trip's *risk* is the chance, as far as its evidence goes, that something left unpaid. Each
 finding still open at checkout is a piece of evidence with its own likelihood of being a real
-loss (a weight mismatch is very likely a swap; a scan whose item never reached the scale is
-often an item still in hand); units the scale could not weigh add a little each; a shopper or
-cart whose earlier trips were confirmed short by staff adds their record. The pieces combine as
-independent chances: ``1 - (1 - p1)(1 - p2)...``, a number from 0 to 1, in parts per million.
+loss: a weight mismatch is very likely a swap, an item placed without a scan very likely unpaid;
+but a scan whose item never reached the scale, or an item taken out and left on the list, has
+the shopper paying for more than they take, which is not the store's loss. Units the scale
+could not weigh add a little each; a shopper whose earlier trips staff confirmed short adds
+their record. The pieces combine as independent chances, ``1 - (1 - p1)(1 - p2)...``: a
+number from 0 to 1, in parts per million.
 
 Staff time is the budget: ``reviews_per_1000`` (default 50) trips in a thousand may go to the
 review queue. The threshold is the risk above which that many of the store's recent trips fall
@@ -38,14 +40,25 @@ COLD_START_THRESHOLD = 500_000  # before the store has history: likelier a loss 
 MIN_REVIEW_PPM = 300_000  # below this no trip is held, however much budget is left
 
 _LIKELIHOOD_PPM = {
+    # something may leave unpaid (a weight judged against a first guess: see _GUESSED_PPM)
     FindingKind.WEIGHT_MISMATCH: 900_000,
     FindingKind.UNSCANNED_ITEM: 850_000,
     FindingKind.EXTRA_UNITS: 800_000,
     FindingKind.REMOVED_NOT_TAKEN_OUT: 700_000,
-    FindingKind.NOT_PLACED: 350_000,
-    FindingKind.UNRECORDED_REMOVAL: 150_000,
-    FindingKind.SCALE_OFFLINE: 300_000,
-    FindingKind.SIGNAL_PROBLEM: 200_000,
+    # the scale can't vouch for the trip
+    FindingKind.SCALE_OFFLINE: 500_000,
+    FindingKind.SIGNAL_PROBLEM: 300_000,
+    # the shopper pays for more than is in the cart: their loss, not the store's
+    FindingKind.NOT_PLACED: 50_000,
+    FindingKind.UNRECORDED_REMOVAL: 50_000,
+}
+
+
+_GUESSED_PPM = {
+    # the same findings against a weight guessed from the label, before the store has learned
+    # it: often the guess that is wrong (glass, a thick tray), not the shopper
+    FindingKind.WEIGHT_MISMATCH: 450_000,
+    FindingKind.EXTRA_UNITS: 400_000,
 }
 
 
@@ -74,7 +87,10 @@ def risk_of(
     (0, 150000)
     """
     s = settings or RiskSettings()
-    chances = [_LIKELIHOOD_PPM[f.kind] for f in verification.findings]
+    chances = [
+        _LIKELIHOOD_PPM[f.kind] if f.learned else _GUESSED_PPM.get(f.kind, _LIKELIHOOD_PPM[f.kind])
+        for f in verification.findings
+    ]
     chances += [s.unweighed_unit_ppm] * verification.unweighed_units
     chances += [s.confirmed_before_ppm] * min(confirmed_before, 3)
     clean = PPM
