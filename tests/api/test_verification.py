@@ -7,11 +7,12 @@ half-second batches as a cart would.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aisle.adapters.db.uow import SqlUnitOfWorkFactory
 from aisle.domain.catalog import Product
-from aisle.domain.verify import guess_from_net_content
+from aisle.domain.verify import UnitWeight, guess_from_net_content
 from aisle.sim.loadcell import Placement, readings
 from tests.api.conftest import Api, Cart
 from tests.support.store import ean, packaged
@@ -119,6 +120,12 @@ def test_an_item_placed_without_a_scan_asks_the_shopper_and_scanning_it_clears(a
 def test_a_swap_holds_checkout_until_an_associate_resolves_it(api: Api) -> None:
     cart = api.new_cart()
     light, heavy = swap_pair()
+    # the store has weighed the scanned product many times: a 1.5 times heavier pack is no
+    # packaging surprise (against a first guess it would only be asked about)
+    with SqlUnitOfWorkFactory(api.services.engine)(write=True) as uow:
+        learned = UnitWeight(mean_mg=int(grams(light) * 1000), spread_mg=3_000, observations=20)
+        uow.weights.save(light.gtin, learned, datetime.now(UTC))
+        uow.commit()
     send_readings(cart, [], 0, 1_000)
     cart.scan(ean(light), t_ms=1_500)
     send_readings(cart, [Placement(t_ms=3_000, grams=grams(heavy))], 1_000, 9_000)

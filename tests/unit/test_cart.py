@@ -202,6 +202,7 @@ def test_state_is_the_same_when_replayed_from_the_events() -> None:
             t_ms=12_345,
             unit_weight_mg=1_060_000,
             unit_weight_spread_mg=12_000,
+            unit_weight_observations=7,
         ),
         LineRemoved(line_id="l1"),
         LineRemoved(line_id="l1", t_ms=99),

@@ -58,6 +58,7 @@ class ItemScanned:
     t_ms: int | None = None  # the cart's own clock; None: a device without a scale
     unit_weight_mg: int | None = None  # what one unit should weigh, as the store knew then
     unit_weight_spread_mg: int | None = None
+    unit_weight_observations: int = 0  # 0: a first guess from the label; else learned from so many
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,6 +224,7 @@ def _upcast(type_name: str, version: int, payload: dict[str, Any]) -> dict[str, 
                 "t_ms": None,
                 "unit_weight_mg": None,
                 "unit_weight_spread_mg": None,
+                "unit_weight_observations": 0,
             }
     elif type_name in (LineRemoved.TYPE, QuantityChanged.TYPE) and version < 2:
         payload = {**payload, "t_ms": None}

@@ -288,6 +288,7 @@ class CartState:
             t_ms=t_ms,
             unit_weight_mg=unit_weight.mean_mg if unit_weight else None,
             unit_weight_spread_mg=unit_weight.spread_mg if unit_weight else None,
+            unit_weight_observations=unit_weight.observations if unit_weight else 0,
         )
 
     def remove(self, line_id: str, *, t_ms: int | None = None) -> LineRemoved:
@@ -470,4 +471,8 @@ class CartState:
 def _unit_weight(event: ItemScanned) -> UnitWeight | None:
     if event.unit_weight_mg is None or event.unit_weight_spread_mg is None:
         return None
-    return UnitWeight(mean_mg=event.unit_weight_mg, spread_mg=event.unit_weight_spread_mg)
+    return UnitWeight(
+        mean_mg=event.unit_weight_mg,
+        spread_mg=event.unit_weight_spread_mg,
+        observations=event.unit_weight_observations,
+    )

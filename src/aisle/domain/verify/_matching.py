@@ -96,7 +96,7 @@ class Finding:
     detail: str  # for staff: what was expected and what was measured
     line_id: str | None = None
     delta_mg: int | None = None
-    learned: bool = False  # judged against a weight the store has learned, not a first guess
+    firm: bool = False  # against a learned weight, or too far off for a wrong guess to explain
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +105,11 @@ class Verification:
     findings: tuple[Finding, ...]
     unweighed_units: int  # units too light or of unknown weight: checked by risk, not weight
     matched: tuple[tuple[str, int], ...] = ()  # (line_id, measured mg per unit): what to learn
+
+
+GUESS_ERROR_PERCENT = 190
+"""How far a first guess from the label may be off (glass can weigh as much as the drink): a
+measured weight more than 1.9 times the guess, or under 1/1.9 of it, is no packaging surprise."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,7 +197,7 @@ def verify(
             if off > o.tolerance_mg:
                 continue
             dt = step.t_ms - o.change.t_ms
-            cost = Fraction(off, o.tolerance_mg) + Fraction(abs(dt), 120_000)
+            cost = Fraction(off, o.tolerance_mg) + Fraction(abs(dt), 20_000)
             if dt < 0:
                 cost += Fraction(1, 4)
             pairs.append((cost, i, k))
@@ -275,11 +280,11 @@ def verify(
 
     def find(
         kind: FindingKind, t_ms: int, message: str, detail: str, *,
-        line_id: str | None = None, delta_mg: int | None = None, learned: bool = False,
+        line_id: str | None = None, delta_mg: int | None = None, firm: bool = False,
     ) -> None:  # fmt: skip
         findings.append(
             Finding(kind=kind, severity=_SEVERITY[kind], t_ms=t_ms, message=message,
-                    detail=detail, line_id=line_id, delta_mg=delta_mg, learned=learned)
+                    detail=detail, line_id=line_id, delta_mg=delta_mg, firm=firm)
         )  # fmt: skip
 
     # 4. a step soon after a change, of the right sign but the wrong weight
@@ -300,8 +305,11 @@ def verify(
             o.settled = True
             weight = o.change.unit_weight
             wanted = f"expected {_grams(o.expected_mg)} ± {_grams(o.tolerance_mg)}"
-            learned = o.change.weighed_mg is not None or (
-                weight is not None and weight.observations >= LEARNED_AFTER
+            firm = (
+                o.change.weighed_mg is not None
+                or (weight is not None and weight.observations >= LEARNED_AFTER)
+                or abs(step.delta_mg) * 100 > abs(o.expected_mg) * GUESS_ERROR_PERCENT
+                or abs(step.delta_mg) * GUESS_ERROR_PERCENT < abs(o.expected_mg) * 100
             )
             measured = f"measured {_grams(step.delta_mg)}"
             if weight is not None and o.change.units > 0 and o.change.weighed_mg is None:
@@ -313,12 +321,12 @@ def verify(
                          f"{o.change.units} scanned. Please scan each one.",
                          f"{o.change.name}: {wanted} for {o.change.units}, {measured} "
                          f"(about {n})", line_id=o.change.line_id,
-                         delta_mg=step.delta_mg, learned=learned)  # fmt: skip
+                         delta_mg=step.delta_mg, firm=firm)  # fmt: skip
                     break
             find(FindingKind.WEIGHT_MISMATCH, step.t_ms,
                  "The item placed doesn't match the one scanned. An associate will check.",
                  f"{o.change.name}: {wanted}, {measured}", line_id=o.change.line_id,
-                 delta_mg=step.delta_mg, learned=learned)  # fmt: skip
+                 delta_mg=step.delta_mg, firm=firm)  # fmt: skip
             break
 
     # 5. what is left over

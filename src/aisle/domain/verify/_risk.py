@@ -56,7 +56,7 @@ _LIKELIHOOD_PPM = {
 
 _GUESSED_PPM = {
     # the same findings against a weight guessed from the label, before the store has learned
-    # it: often the guess that is wrong (glass, a thick tray), not the shopper
+    # it, and not far off: often the guess that is wrong (glass, a thick tray), not the shopper
     FindingKind.WEIGHT_MISMATCH: 450_000,
     FindingKind.EXTRA_UNITS: 400_000,
 }
@@ -88,7 +88,7 @@ def risk_of(
     """
     s = settings or RiskSettings()
     chances = [
-        _LIKELIHOOD_PPM[f.kind] if f.learned else _GUESSED_PPM.get(f.kind, _LIKELIHOOD_PPM[f.kind])
+        _LIKELIHOOD_PPM[f.kind] if f.firm else _GUESSED_PPM.get(f.kind, _LIKELIHOOD_PPM[f.kind])
         for f in verification.findings
     ]
     chances += [s.unweighed_unit_ppm] * verification.unweighed_units
