@@ -186,28 +186,34 @@ def verify(
     # 1. weight and time both agree. Every such pair is scored, the closest weight (in
     #    tolerances) with the nearest time first, a step before its scan a little behind, and
     #    taken greedily: a pack of a tightly known weight finds its step before a looser guess
-    #    can take it
-    pairs: list[tuple[Fraction, int, int]] = []
-    for i, o in enumerate(opens):
-        assert o.expected_mg is not None
-        for k, step in enumerate(free):
-            if not window(o, step, s.place_within_ms):
+    #    can take it. Near in time first; a late placement only after every other explanation
+    #    (placed together, taken back) has had its chance.
+    def pair_up(after_ms: int) -> None:
+        pairs: list[tuple[Fraction, int, int]] = []
+        for i, o in enumerate(opens):
+            assert o.expected_mg is not None
+            if o.settled:
                 continue
-            off = abs(step.delta_mg - o.expected_mg)
-            if off > o.tolerance_mg:
+            for k, step in enumerate(free):
+                if k in used or not window(o, step, after_ms):
+                    continue
+                off = abs(step.delta_mg - o.expected_mg)
+                if off > o.tolerance_mg:
+                    continue
+                dt = step.t_ms - o.change.t_ms
+                cost = Fraction(off, o.tolerance_mg) + Fraction(abs(dt), 20_000)
+                if dt < 0:
+                    cost += Fraction(1, 4)
+                pairs.append((cost, i, k))
+        pairs.sort()
+        for _, i, k in pairs:
+            if k in used or opens[i].settled:
                 continue
-            dt = step.t_ms - o.change.t_ms
-            cost = Fraction(off, o.tolerance_mg) + Fraction(abs(dt), 20_000)
-            if dt < 0:
-                cost += Fraction(1, 4)
-            pairs.append((cost, i, k))
-    pairs.sort()
-    for _, i, k in pairs:
-        if k in used or opens[i].settled:
-            continue
-        used.add(k)
-        opens[i].steps.append(free[k])
-        opens[i].settled = True
+            used.add(k)
+            opens[i].steps.append(free[k])
+            opens[i].settled = True
+
+    pair_up(s.ask_after_ms)
 
     # 2. a change taken back: a scan and a removal (or lower quantity) of the same line that
     #    the scale never saw cancel out
@@ -232,7 +238,7 @@ def verify(
         near = [
             o
             for o in opens
-            if not o.settled and same_sign(o, step) and window(o, step, s.place_within_ms)
+            if not o.settled and same_sign(o, step) and window(o, step, s.ask_after_ms)
         ]
         by_line: dict[str, list[_Open]] = {}
         for o in near:
@@ -263,7 +269,7 @@ def verify(
         picked: list[int] = []
         units = 0
         for k, step in enumerate(free):
-            if k in used or not same_sign(o, step) or not window(o, step, s.place_within_ms):
+            if k in used or not same_sign(o, step) or not window(o, step, s.ask_after_ms):
                 continue
             n = round(step.delta_mg / per)
             if n >= 1 and abs(step.delta_mg - n * per) <= _tolerance(o.change.unit_weight, n, s):
@@ -275,6 +281,8 @@ def verify(
             used.update(picked)
             o.steps.extend(free[k] for k in picked)
             o.settled = True
+
+    pair_up(s.place_within_ms)  # placed late, when the cart asked
 
     findings: list[Finding] = []
 
