@@ -60,6 +60,7 @@ class Store:
     learning: bool = True
     models: dict[str, UnitWeight | None] = field(default_factory=dict)
     observed: dict[str, list[int]] = field(default_factory=dict)
+    unconfirmed: dict[str, list[int]] = field(default_factory=dict)  # mismatches nobody checked
     recent: deque[int] = field(default_factory=deque)
 
     def weight_of(self, product: SimProduct) -> UnitWeight | None:
@@ -85,11 +86,37 @@ class Store:
             ]  # fmt: skip
         for line_id, mg in seen_now:
             assert line_id is not None
-            product = products[line_id]
             seen = self.observed.setdefault(line_id, [])
             seen.append(mg)
             del seen[:-KEEP_OBSERVATIONS]
-            self.models[line_id] = learn(guess_from_net_content(product.net), seen)
+            self._relearn(line_id, products[line_id])
+
+    def note_mismatches(
+        self, verification: Verification, products: dict[str, SimProduct],
+        single_units: frozenset[str],
+    ) -> None:  # fmt: skip
+        """A trip nobody checked: what its weight findings measured is remembered, and counts
+        once enough such weights of a product agree (see :func:`aisle.domain.verify.learn`)."""
+        if not self.learning:
+            return
+        for f in verification.findings:
+            if (
+                f.kind is FindingKind.WEIGHT_MISMATCH
+                and f.line_id in single_units
+                and f.delta_mg is not None
+                and f.delta_mg > 0
+            ):
+                seen = self.unconfirmed.setdefault(f.line_id, [])
+                seen.append(f.delta_mg)
+                del seen[:-KEEP_OBSERVATIONS]
+                self._relearn(f.line_id, products[f.line_id])
+
+    def _relearn(self, gtin: str, product: SimProduct) -> None:
+        self.models[gtin] = learn(
+            guess_from_net_content(product.net),
+            self.observed.get(gtin, []),
+            self.unconfirmed.get(gtin, []),
+        )
 
     def threshold(self) -> int:
         return threshold_for(list(self.recent), self.budget)
@@ -188,12 +215,14 @@ def run_trip(
     store.remember(risk)
     found_short = any(not e.resolved and e.value_minor > 0 for e in plan.errors)
     confirmed = decision is not Decision.PASS and not found_short
+    single = frozenset(s.product.gtin for s in plan.scans) - frozenset(
+        s.product.gtin for s in plan.scans if s.units != 1
+    )
+    products = {s.product.gtin: s.product for s in plan.scans}
     if final.status is Severity.CLEAR or confirmed:
-        single = frozenset(s.product.gtin for s in plan.scans) - frozenset(
-            s.product.gtin for s in plan.scans if s.units != 1
-        )
-        store.learn_from(final, {s.product.gtin: s.product for s in plan.scans},
-                         confirmed=confirmed, single_units=single)  # fmt: skip
+        store.learn_from(final, products, confirmed=confirmed, single_units=single)
+    elif decision is Decision.PASS:
+        store.note_mismatches(final, products, single)
     return TripOutcome(
         index=index, units=plan.units, readings=detector.readings, thief=plan.thief,
         errors=tuple(plan.errors), status=final.status,

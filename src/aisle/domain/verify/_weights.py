@@ -20,7 +20,14 @@ from dataclasses import dataclass
 
 from aisle.domain.catalog import NetContent
 
-__all__ = ["LEARNED_AFTER", "UnitWeight", "emark_tolerance_mg", "guess_from_net_content", "learn"]
+__all__ = [
+    "CONSISTENT_AFTER",
+    "LEARNED_AFTER",
+    "UnitWeight",
+    "emark_tolerance_mg",
+    "guess_from_net_content",
+    "learn",
+]
 
 LEARNED_AFTER = 5
 """Observations after which a product's learned weight replaces its guess entirely."""
@@ -92,25 +99,53 @@ def guess_from_net_content(net: NetContent | None) -> UnitWeight | None:
     return UnitWeight(mean_mg=net_mg + packaging, spread_mg=spread)
 
 
-def learn(guess: UnitWeight | None, observed_mg: Sequence[int]) -> UnitWeight | None:
+def learn(
+    guess: UnitWeight | None, observed_mg: Sequence[int], unconfirmed_mg: Sequence[int] = ()
+) -> UnitWeight | None:
     """The model after ``observed_mg`` (weights the scale measured for one unit on trips that
-    ended clear or were confirmed by staff).
+    ended clear or were confirmed by staff), and ``unconfirmed_mg`` (weights measured where the
+    product *didn't* match its model, on trips nobody checked).
 
     Median and scaled median absolute deviation; with fewer than :data:`LEARNED_AFTER`
     observations the guess keeps a share, and the spread never falls below 3 g (the scale's
     own resolution after averaging).
 
+    Unconfirmed weights count only when at least :data:`CONSISTENT_AFTER` of them agree (within
+    3 %): a guess that is wrong for every pack (glass, a thick tray) shows the same weight trip
+    after trip, while swapped items weigh whatever they weigh. So the store stops asking about
+    the wine bottle without learning a thief's swap.
+
     >>> learn(None, [452_000, 449_000, 451_000, 450_000, 900_000]).describe()
     '451 g ± 3 g'
+    >>> wine = UnitWeight(mean_mg=860_000, spread_mg=60_000)
+    >>> learn(wine, [], [1_251_000, 1_247_000, 1_255_000]).describe()  # the bottle is glass
+    '1095 g ± 28 g'
+    >>> learn(wine, [], [1_251_000, 420_000, 2_600_000]) == wine  # swaps: nothing learned
+    True
     """
-    if not observed_mg:
+    observed = [*observed_mg, *_consistent(unconfirmed_mg)]
+    if not observed:
         return guess
-    median = int(statistics.median(observed_mg))
-    mad = int(statistics.median(abs(x - median) for x in observed_mg))
+    median = int(statistics.median(observed))
+    mad = int(statistics.median(abs(x - median) for x in observed))
     spread = max(mad * 1483 // 1000, 3_000)  # 1.483 MAD estimates a normal's sigma
-    n = len(observed_mg)
+    n = len(observed)
     if guess is None or n >= LEARNED_AFTER:
         return UnitWeight(mean_mg=median, spread_mg=spread, observations=n)
     mean = (median * n + guess.mean_mg * (LEARNED_AFTER - n)) // LEARNED_AFTER
     spread = (spread * n + guess.spread_mg * (LEARNED_AFTER - n)) // LEARNED_AFTER
     return UnitWeight(mean_mg=mean, spread_mg=spread, observations=n)
+
+
+CONSISTENT_AFTER = 3
+
+
+def _consistent(weights: Sequence[int]) -> list[int]:
+    """The unconfirmed weights that agree with most of the others, if enough do."""
+    if len(weights) < CONSISTENT_AFTER:
+        return []
+    median = int(statistics.median(weights))
+    near = [w for w in weights if abs(w - median) * 100 <= abs(median) * 3]
+    if len(near) >= CONSISTENT_AFTER and len(near) * 5 >= len(weights) * 3:
+        return near
+    return []
