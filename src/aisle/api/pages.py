@@ -1,4 +1,5 @@
-"""Server-rendered pages: the cart screen's shell, the staff login and the carts in use."""
+"""Server-rendered pages: the cart screen's shell, the staff login, the carts in use, and the
+review queue with each trip's weight trace."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from aisle.api.deps import STAFF_COOKIE, ServicesDep, staff_from_request, templates
+from aisle.api.plots import Mark, weight_trace_svg
 from aisle.services.access import STAFF_SESSION, InvalidCredentials
+from aisle.services.carts import REVIEW_OUTCOMES
+from aisle.services.errors import ReviewNotFound
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,3 +92,79 @@ async def staff_logout() -> RedirectResponse:
     response = RedirectResponse("/staff", status_code=303)
     response.delete_cookie(STAFF_COOKIE)
     return response
+
+
+@router.get("/staff/reviews", response_class=HTMLResponse)
+async def review_queue(request: Request, services: ServicesDep) -> Response:
+    """The review queue: trips held before checkout and exit audits, open ones first."""
+    member = await staff_from_request(request, services)
+    if member is None:
+        return RedirectResponse("/staff", status_code=303)
+    found = await run_in_threadpool(lambda: services.carts.reviews(status=None))
+    open_first = sorted(found, key=lambda r: (r.status != "open", -r.created_at.timestamp()))
+    return templates(request).TemplateResponse(
+        request, "staff_reviews.html", {"staff": member, "reviews": open_first[:100]}
+    )
+
+
+@router.get("/staff/reviews/{review_id}", response_class=HTMLResponse)
+async def review_page(review_id: str, request: Request, services: ServicesDep) -> Response:
+    member = await staff_from_request(request, services)
+    if member is None:
+        return RedirectResponse("/staff", status_code=303)
+    try:
+        review, state, trace = await run_in_threadpool(services.carts.review, review_id)
+    except ReviewNotFound as missing:
+        return HTMLResponse(missing.message, status_code=404)
+    marks = [
+        Mark(
+            t_ms=c.t_ms,
+            label=f"{'+' if c.units > 0 else ''}{c.units} {c.name}",
+            kind="scan" if c.units > 0 else "remove",
+        )
+        for c in state.changes
+    ]
+    marks += [Mark(t_ms=s.t_ms, label=f"{s.delta_mg / 1000:+.0f} g", kind="step")
+              for s in state.scale.steps]  # fmt: skip
+    marks += [
+        Mark(t_ms=int(f["t_ms"]), label=str(f["kind"]).replace("_", " "), kind="finding")
+        for f in review.findings
+    ]
+    suspect = {f.get("line_id") for f in review.findings}
+    return templates(request).TemplateResponse(
+        request,
+        "staff_review.html",
+        {
+            "staff": member,
+            "review": review,
+            "changes": state.changes,
+            "lines": list(state.lines.values()),
+            "suspect": suspect,
+            "plot": Markup(weight_trace_svg(trace, marks)),
+            "outcomes": REVIEW_OUTCOMES,
+        },
+    )
+
+
+@router.post("/staff/reviews/{review_id}/resolve")
+async def resolve_review_form(
+    review_id: str,
+    request: Request,
+    services: ServicesDep,
+    outcome: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    member = await staff_from_request(request, services)
+    if member is None:
+        return RedirectResponse("/staff", status_code=303)
+    if outcome not in REVIEW_OUTCOMES:
+        return HTMLResponse(f"Unknown outcome {outcome!r}", status_code=422)
+    try:
+        await run_in_threadpool(
+            lambda: services.carts.resolve_review(
+                review_id, outcome=outcome, staff_id=member.staff_id, note=note
+            )
+        )
+    except ReviewNotFound as missing:
+        return HTMLResponse(missing.message, status_code=404)
+    return RedirectResponse("/staff/reviews", status_code=303)

@@ -459,6 +459,7 @@
     $("coupons").hidden = coupons.length === 0;
     $("total").textContent = money(cart.total, currency);
     $("age-note").hidden = !cart.age_check_required;
+    renderVerification(cart.verification);
     $("checkout").disabled = cart.lines.length === 0 || cart.status !== "shopping";
 
     $("pay-count").textContent = itemsText(cart.item_count);
@@ -467,6 +468,29 @@
       (isZero(cart.discount_total) ? "" : ` · You saved ${money(String(cart.discount_total).replace(/^-/, ""), currency)}`);
     $("pay-age-note").hidden = !cart.age_check_required;
     if (state.view === "pay" && cart.lines.length === 0) showView("cart");
+  }
+
+  // What the cart's scale says: the shopper is asked first, in plain words; staff only when
+  // it needs them. A clear cart shows nothing.
+  function renderVerification(found) {
+    const box = $("verify");
+    if (!found) { box.hidden = true; return; }
+    const asks = (found.findings || []).filter((f) => f.severity === "attention");
+    let text = "";
+    let kind = "ask";
+    if (found.held_for_review) {
+      text = "An associate is on the way to check your cart before you pay. Thank you for waiting.";
+      kind = "staff";
+    } else if (asks.length) {
+      text = asks[asks.length - 1].message;
+    } else if (found.status === "review") {
+      text = found.findings.length ? found.findings[found.findings.length - 1].message
+        : "An associate will take a quick look at your cart at checkout.";
+      kind = "staff";
+    }
+    box.hidden = !text;
+    box.dataset.kind = kind;
+    $("verify-text").textContent = text;
   }
 
   /* ------------------------------------------------------------------ checkout and receipt */
@@ -493,6 +517,14 @@
       );
       await showReceipt(paid.receipt_id, paid.receipt_url);
     } catch (error) {
+      if (error instanceof HttpError && error.code === "review_required") {
+        // held for a quick check: back to the cart, which says so until staff are done
+        showView("cart");
+        const fresh = await api("GET", `/carts/${encodeURIComponent(cart.cart_id)}`, { token: cart.token }).catch(() => null);
+        if (fresh) render(fresh, { force: true });
+        showMessage(error.message, "warn", 8);
+        return;
+      }
       showMessage(error instanceof HttpError ? error.message : "We couldn't reach the payment system. Please try again.");
     } finally {
       button.disabled = false;
