@@ -296,6 +296,8 @@ class CartService:
         if found.decision is Decision.PASS:
             if found.verification.status.value == "clear" and state.has_scale:
                 verification.learn_from(uow, state, found.verification, source="clear", at=now)
+            else:
+                verification.note_mismatches(uow, state, found.verification, at=now)
             return False
         review = Review(
             review_id=self._ids(),

@@ -261,8 +261,9 @@ class Weights(Protocol):
         """Record ``(gtin, unit_mg)`` observations; the models are updated by the caller."""
         ...
 
-    def latest(self, gtin: str, limit: int) -> list[int]:
-        """The latest observations of one product, unit milligrams, newest first."""
+    def latest(self, gtin: str, limit: int, *, source: str | None = None) -> list[int]:
+        """The latest observations of one product, unit milligrams, newest first: confirmed
+        ones ("clear" and "staff") by default, or those of one ``source`` ("mismatch")."""
         ...
 
     def save(self, gtin: str, weight: UnitWeight, at: datetime) -> None: ...

@@ -31,7 +31,14 @@ from aisle.domain.verify import (
 )
 from aisle.services.ports import UnitOfWork
 
-__all__ = ["Assessment", "assess", "audit_draw", "expected_weight", "learn_from"]
+__all__ = [
+    "Assessment",
+    "assess",
+    "audit_draw",
+    "expected_weight",
+    "learn_from",
+    "note_mismatches",
+]
 
 RECENT_TRIPS = 1_000  # the threshold is set from this many of the latest trips
 OBSERVATIONS_KEPT = 50  # a model is learned from this many of a product's latest observations
@@ -99,10 +106,40 @@ def learn_from(
     if not observations:
         return 0
     uow.weights.observe(observations, cart_id=state.cart_id, source=source, at=at)
-    for gtin in sorted({gtin for gtin, _ in observations}):
+    _relearn(uow, {gtin for gtin, _ in observations}, at)
+    return len(observations)
+
+
+def note_mismatches(
+    uow: UnitOfWork, state: CartState, verification: Verification, *, at: datetime
+) -> int:
+    """A trip that left unchecked: the weights its mismatches measured on one-unit lines are
+    kept apart, and count only once enough of them agree (see
+    :func:`aisle.domain.verify.learn`)."""
+    observations = [
+        (line.gtin, finding.delta_mg)
+        for finding in verification.findings
+        if finding.kind is FindingKind.WEIGHT_MISMATCH
+        and finding.delta_mg is not None
+        and finding.delta_mg > 0
+        and (line := state.lines.get(finding.line_id or "")) is not None
+        and line.quantity == 1
+    ]
+    if not observations:
+        return 0
+    uow.weights.observe(observations, cart_id=state.cart_id, source="mismatch", at=at)
+    _relearn(uow, {gtin for gtin, _ in observations}, at)
+    return len(observations)
+
+
+def _relearn(uow: UnitOfWork, gtins: set[str], at: datetime) -> None:
+    for gtin in sorted(gtins):
         product = uow.catalog.by_gtin(gtin, at)
         guess = guess_from_net_content(product.net_content if product else None)
-        model = learn(guess, uow.weights.latest(gtin, OBSERVATIONS_KEPT))
+        model = learn(
+            guess,
+            uow.weights.latest(gtin, OBSERVATIONS_KEPT),
+            uow.weights.latest(gtin, OBSERVATIONS_KEPT, source="mismatch"),
+        )
         if model is not None:
             uow.weights.save(gtin, model, at)
-    return len(observations)

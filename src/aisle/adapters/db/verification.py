@@ -44,9 +44,15 @@ class SqlWeights:
                 ],
             )  # fmt: skip
 
-    def latest(self, gtin: str, limit: int) -> list[int]:
+    def latest(self, gtin: str, limit: int, *, source: str | None = None) -> list[int]:
         o = t.weight_observations
-        query = select(o.c.unit_mg).where(o.c.gtin == gtin).order_by(o.c.id.desc()).limit(limit)
+        sources = ("clear", "staff") if source is None else (source,)
+        query = (
+            select(o.c.unit_mg)
+            .where(o.c.gtin == gtin, o.c.source.in_(sources))
+            .order_by(o.c.id.desc())
+            .limit(limit)
+        )
         return list(self._conn.execute(query).scalars())
 
     def save(self, gtin: str, weight: UnitWeight, at: datetime) -> None:
