@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from aisle.domain.verify import (
@@ -43,7 +43,7 @@ from aisle.sim.catalog import SimCatalog, SimProduct
 from aisle.sim.loadcell import CellModel, LoadCell
 from aisle.sim.shoppers import Behaviour, TripPlan, TrueError, plan_trip
 
-__all__ = ["Store", "TripOutcome", "run_trip", "simulate"]
+__all__ = ["Store", "TripOutcome", "run_trip", "simulate", "trip_plans"]
 
 KEEP_OBSERVATIONS = 50
 TICK_MS = 1_000
@@ -240,14 +240,23 @@ def simulate(
     """``trips`` trips over baskets drawn from the catalog's real baskets, in order."""
     b = behaviour or Behaviour()
     s = store or Store()
-    rng = random.Random(seed)
     out: list[TripOutcome] = []
-    for k in range(trips):
-        basket = rng.choice(catalog.baskets)
-        trip_seed = rng.randrange(2**32)
-        plan = plan_trip(basket, catalog, b, random.Random(trip_seed))
-        outcome = run_trip(plan, s, index=k, seed=trip_seed + 1, behaviour=b, model=model)
+    for k, plan, trip_seed in trip_plans(catalog, trips, seed=seed, behaviour=b):
+        outcome = run_trip(plan, s, index=k, seed=trip_seed, behaviour=b, model=model)
         out.append(outcome)
         if on_trip is not None:
             on_trip(outcome)
     return out
+
+
+def trip_plans(
+    catalog: SimCatalog, trips: int, *, seed: int = 1, behaviour: Behaviour | None = None
+) -> Iterator[tuple[int, TripPlan, int]]:
+    """The run's trips in order: ``(index, plan, seed for playing it)``, the same draws in
+    process and over HTTP (:mod:`aisle.sim.http`)."""
+    b = behaviour or Behaviour()
+    rng = random.Random(seed)
+    for k in range(trips):
+        basket = rng.choice(catalog.baskets)
+        trip_seed = rng.randrange(2**32)
+        yield k, plan_trip(basket, catalog, b, random.Random(trip_seed)), trip_seed + 1

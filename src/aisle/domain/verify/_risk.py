@@ -26,6 +26,7 @@ from aisle.domain.verify._matching import FindingKind, Verification
 
 __all__ = [
     "COLD_START_THRESHOLD",
+    "MIN_HISTORY",
     "MIN_REVIEW_PPM",
     "PPM",
     "Decision",
@@ -38,6 +39,7 @@ __all__ = [
 PPM = 1_000_000
 COLD_START_THRESHOLD = 500_000  # before the store has history: likelier a loss than not
 MIN_REVIEW_PPM = 300_000  # below this no trip is held, however much budget is left
+MIN_HISTORY = 200  # trips before the threshold is a quantile of the store's own
 
 _LIKELIHOOD_PPM = {
     # something may leave unpaid (a weight judged against a first guess: see _GUESSED_PPM)
@@ -105,18 +107,20 @@ def threshold_for(
     """The lowest risk that goes to review so that at most ``reviews_per_1000`` of these trips
     would have (ties at the threshold go to review only if they fit in the budget). The budget
     is a ceiling, not a quota: a trip under ``floor`` (units the scale couldn't weigh, nothing
-    found) is never held to use it up.
+    found) is never held to use it up. Until the store has :data:`MIN_HISTORY` trips, a
+    quantile means little (with 19 trips a budget of 50 in 1,000 allows none), so the threshold
+    is :data:`COLD_START_THRESHOLD`: whatever is likelier a loss than not.
 
-    >>> threshold_for([0] * 95 + [500_000] * 5, 50)
+    >>> threshold_for([0] * 950 + [500_000] * 50, 50)
     500000
-    >>> threshold_for([0] * 90 + [500_000] * 10, 50)  # too many tied: none of them
+    >>> threshold_for([0] * 900 + [500_000] * 100, 50)  # too many tied: none of them
     500001
-    >>> threshold_for([], 50)  # no history yet: a finding that is more likely a loss than not
-    500000
-    >>> threshold_for([0] * 95 + [20_000] * 5, 50)  # only unweighed units: nobody is held
+    >>> threshold_for([], 50), threshold_for([977_500, 0, 0], 50)  # no history yet
+    (500000, 500000)
+    >>> threshold_for([0] * 950 + [20_000] * 50, 50)  # only unweighed units: nobody is held
     300000
     """
-    if not recent_risks:
+    if len(recent_risks) < MIN_HISTORY:
         return max(COLD_START_THRESHOLD, floor)
     ranked = sorted(recent_risks, reverse=True)
     allowed = len(ranked) * reviews_per_1000 // 1000
