@@ -74,6 +74,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
             store_name=settings.store_name,
             rules=rules_preset(settings.barcode_rules),
             timezone=ZoneInfo(settings.timezone),
+            bag_tare_g=settings.produce_bag_tare_g,
             risk=RiskSettings(
                 reviews_per_1000=settings.reviews_per_1000,
                 audits_per_1000=settings.audits_per_1000,

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     tax_scope: TaxScope = TaxScope.DOCUMENT
     #: Whether bottle deposits are taxed (at their product's rate); untaxed by default.
     deposits_taxed: bool = False
+    #: Produce weighed on the cart's scale: the store's produce bag, taken off the settled weight.
+    produce_bag_tare_g: int = Field(default=0, ge=0, le=100)
     #: Staff time for reviews: at most this many trips in 1,000 are held before checkout.
     reviews_per_1000: int = Field(default=50, ge=0, le=1000)
     #: Trips below the review threshold checked at the exit anyway, at random, per 1,000:

@@ -223,3 +223,21 @@ def test_a_cart_without_a_scale_is_not_weighed_but_its_units_are_counted(api: Ap
     found = verification(cart)
     assert found["scale"] == "absent" and found["status"] == "clear"
     assert found["unweighed_units"] == 1
+
+
+def test_produce_is_priced_by_the_weight_the_carts_scale_settled_on(api: Api) -> None:
+    cart = api.new_cart()
+    send_readings(cart, [Placement(t_ms=2_000, grams=734.4)], 0, 6_000)
+    response = cart.scan("4011", t_ms=6_200)  # bananas, by their PLU: no weight sent
+    assert response.status_code == 200, response.text
+    (line,) = response.json()["lines"]
+    assert line["sold_by"] == "weight" and abs(line["weight_g"] - 734) <= 3
+    assert response.json()["verification"]["status"] == "clear"
+
+
+def test_produce_with_nothing_on_the_scale_asks_to_weigh_it(api: Api) -> None:
+    cart = api.new_cart()
+    send_readings(cart, [], 0, 3_000)
+    response = cart.scan("4011", t_ms=3_500)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "weight_required"

@@ -60,7 +60,7 @@ from aisle.domain.cart import (
     ShoppingCommand,
     WeightMeasured,
 )
-from aisle.domain.catalog import Product
+from aisle.domain.catalog import Product, SoldBy
 from aisle.domain.errors import (
     DomainError,
     RecalledItem,
@@ -122,8 +122,10 @@ class CartService:
         timezone: ZoneInfo = _UTC,
         ids: Callable[[], str] = new_id,
         risk: RiskSettings | None = None,
+        bag_tare_g: int = 0,
     ) -> None:
         self._risk = risk or RiskSettings()
+        self._bag_tare_mg = bag_tare_g * 1000
         self._remembered: OrderedDict[str, tuple[CartState, datetime]] = OrderedDict()
         self._remembered_lock = threading.Lock()
         self._rules = rules
@@ -404,12 +406,15 @@ class CartService:
             return loyalty.present_coupon(uow, state, code.code, now)
         product, label = self._find_product(uow, code, now)
         tax = uow.catalog.tax_class(product.tax_class)
+        weight_g = command.weight_g
+        if weight_g is None and product.sold_by is SoldBy.WEIGHT and command.t_ms is not None:
+            weight_g = state.settled_produce_g(command.t_ms, tare_mg=self._bag_tare_mg)
         return state.scan(
             product,
             tax_rate=tax.rate_percent,
             snap_eligible=tax.snap_eligible,
             code=command.code,
-            weight_g=command.weight_g,
+            weight_g=weight_g,
             label=label,
             t_ms=command.t_ms,
             unit_weight=verification.expected_weight(uow, product),

@@ -406,6 +406,23 @@ class CartState:
             found = replace(found, unweighed_units=found.unweighed_units + self.unclocked_units)
         return found
 
+    def settled_produce_g(
+        self, t_ms: int, *, tare_mg: int = 0, within_ms: int = 60_000
+    ) -> int | None:
+        """What produce scanned at ``t_ms`` weighs by the cart's own scale: the latest settled
+        step in before the scan (within ``within_ms``) that no weighed line has taken yet, less
+        the store's produce-bag tare; None when there is none (the shopper is asked to weigh)."""
+        taken = {c.weighed_mg for c in self.changes if c.weighed_mg is not None}
+        for step in reversed(self.scale.steps):
+            if step.t_ms > t_ms + 2_000:
+                continue  # settled after the scan reached us (clocks a little apart)
+            if t_ms - step.t_ms > within_ms:
+                return None
+            grams = (step.delta_mg - tare_mg + 500) // 1000
+            if step.delta_mg > 0 and grams > 0 and grams * 1000 not in taken:
+                return grams
+        return None
+
     @property
     def has_scale(self) -> bool:
         return self.scale.last_t_ms is not None or bool(self.scale.problems)
