@@ -176,3 +176,31 @@ def test_honest_trips_with_realistic_noise_stay_clear(seed: int, items: int, rat
     detector.feed(samples)
     v = verify(changes, detector.steps, now_ms=t + 40_000, last_reading_ms=detector.last_t_ms)
     assert v.status is Severity.CLEAR, v.findings
+
+
+def test_a_declared_bag_excuses_one_item_put_in_when_it_was_declared_not_later() -> None:
+    bag = Placement(t_ms=3_000, grams=700)
+    unscanned_later = Placement(t_ms=90_000, grams=520)
+    samples = readings([bag, unscanned_later], until_ms=120_000, seed=4)
+    detector = StepDetector()
+    detector.feed(samples)
+
+    def at(declared: list[int | None]) -> list[FindingKind]:
+        v = verify([], detector.steps, now_ms=120_000, last_reading_ms=detector.last_t_ms,
+                   own_items=declared)  # fmt: skip
+        return kinds(v)
+
+    assert at([2_500]) == [FindingKind.UNSCANNED_ITEM]  # the bag, yes; the later item, no
+    assert at([89_000]) == [FindingKind.UNSCANNED_ITEM]  # declared late: it is the later item
+    assert at([]) == [FindingKind.UNSCANNED_ITEM, FindingKind.UNSCANNED_ITEM]
+
+
+def test_at_checkout_a_step_nobody_scanned_counts_at_once() -> None:
+    detector = StepDetector()
+    detector.feed(readings([Placement(t_ms=2_000, grams=480)], until_ms=4_000, seed=2))
+    (step,) = detector.steps
+    shopping = verify([], [step], now_ms=step.t_ms + 500, last_reading_ms=detector.last_t_ms)
+    leaving = verify([], [step], now_ms=step.t_ms + 500, last_reading_ms=detector.last_t_ms,
+                     at_checkout=True)  # fmt: skip
+    assert shopping.findings == ()
+    assert kinds(leaving) == [FindingKind.UNSCANNED_ITEM]

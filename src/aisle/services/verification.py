@@ -63,7 +63,7 @@ def audit_draw(cart_id: str) -> int:
 
 
 def assess(uow: UnitOfWork, state: CartState, settings: RiskSettings) -> Assessment:
-    verification = state.verification()
+    verification = state.verification(at_checkout=True)
     history = uow.reviews.confirmed_short(state.member_id) if state.member_id else 0
     risk = risk_of(verification, confirmed_before=history, settings=settings)
     threshold = threshold_for(uow.reviews.recent_risks(RECENT_TRIPS), settings.reviews_per_1000)

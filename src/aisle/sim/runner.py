@@ -208,7 +208,7 @@ def run_trip(
             plan.end_ms = max(plan.end_ms, latest + 8_000)  # still at the cart, answering
     final = verify(_changes(plan, plan.end_ms, store), detector.steps, now_ms=plan.end_ms,
                    last_reading_ms=detector.last_t_ms, problems=detector.problems,
-                   own_items=plan.own_items)  # fmt: skip
+                   own_items=plan.own_items, at_checkout=True)  # fmt: skip
     risk = risk_of(final, settings=store.risk_settings)
     threshold = store.threshold()
     decision = decide(risk, threshold, rng.randrange(1_000_000), store.risk_settings)

@@ -121,6 +121,7 @@ class CartState:
     changes: list[ListChange] = field(default_factory=list)  # with the cart's clock
     unclocked_units: int = 0  # scanned without the cart's clock: the scale can't check them
     own_items: int = 0
+    own_items_at: list[int | None] = field(default_factory=list)  # declared when (cart clock)
     clock_ms: int | None = None  # the latest moment of the cart's own clock it has told us
     review_id: str | None = None
     review_outcome: str | None = None  # None while a requested review is open
@@ -197,6 +198,7 @@ class CartState:
                 self._tick(self.scale.last_t_ms)
             case OwnItemDeclared():
                 self.own_items += 1
+                self.own_items_at.append(event.t_ms)
                 self._tick(event.t_ms)
             case ReviewRequested():
                 self.review_id = event.review_id
@@ -392,7 +394,7 @@ class CartState:
             for line in self.lines.values()
         ]
 
-    def verification(self) -> Verification:
+    def verification(self, *, at_checkout: bool = False) -> Verification:
         """What the scale felt against the list, as of the cart's latest clock."""
         found = verify(
             self.changes,
@@ -400,7 +402,8 @@ class CartState:
             now_ms=self.clock_ms if self.clock_ms is not None else 0,
             last_reading_ms=self.scale.last_t_ms,
             problems=self.scale.problems,
-            own_items=self.own_items,
+            own_items=self.own_items_at,
+            at_checkout=at_checkout,
         )
         if self.unclocked_units:
             found = replace(found, unweighed_units=found.unweighed_units + self.unclocked_units)

@@ -160,10 +160,18 @@ def verify(
     now_ms: int,
     last_reading_ms: int | None,
     problems: Sequence[SignalProblem] = (),
-    own_items: int = 0,
+    own_items: int | Sequence[int | None] = 0,
     settings: MatchSettings | None = None,
+    at_checkout: bool = False,
 ) -> Verification:
-    """The trip's findings at ``now_ms`` (the cart's clock: its latest event or reading)."""
+    """The trip's findings at ``now_ms`` (the cart's clock: its latest event or reading).
+
+    ``own_items``: the shopper's own things (a handbag), as the times they were declared (a
+    step in from half a minute before to a minute after a declaration is that item; None: any
+    time), or as a count, any time. ``at_checkout``: the trip is over, so nothing more is on its
+    way; a step nobody scanned is unscanned at once, without the two seconds a scan may take to
+    arrive while shopping.
+    """
     s = settings or MatchSettings()
     opens: list[_Open] = []
     unweighed = 0
@@ -338,15 +346,20 @@ def verify(
             break
 
     # 5. what is left over
-    own_left = own_items
+    own: list[int | None] = [None] * own_items if isinstance(own_items, int) else list(own_items)
     for k, step in enumerate(free):
         if k in used or abs(step.delta_mg) < s.visible_mg:
             continue
-        if now_ms - step.t_ms < 2_000:
+        if now_ms - step.t_ms < 2_000 and not at_checkout:
             continue  # a scan (or a removal) may still be on its way
         if step.delta_mg > 0:
-            if own_left > 0:
-                own_left -= 1
+            mine = next(
+                (i for i, at in enumerate(own)
+                 if at is None or -30_000 <= step.t_ms - at <= 60_000),
+                None,
+            )  # fmt: skip
+            if mine is not None:
+                del own[mine]
                 continue
             find(FindingKind.UNSCANNED_ITEM, step.t_ms,
                  "Did you scan the item you just placed? Please scan it.",
