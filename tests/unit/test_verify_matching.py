@@ -204,3 +204,18 @@ def test_at_checkout_a_step_nobody_scanned_counts_at_once() -> None:
                      at_checkout=True)  # fmt: skip
     assert shopping.findings == ()
     assert kinds(leaving) == [FindingKind.UNSCANNED_ITEM]
+
+
+def test_an_item_scanned_put_in_taken_out_and_removed_leaves_nothing_to_find() -> None:
+    olives = UnitWeight(mean_mg=226_000, spread_mg=17_000)  # a first guess: the jar is heavier
+    v = trip([scan(5_000, "olives", olives), scan(40_000, "olives", olives, -1)],
+             [Placement(t_ms=8_000, grams=386), Placement(t_ms=38_000, grams=-386)])  # fmt: skip
+    assert v.status is Severity.CLEAR
+
+
+def test_a_scan_long_after_a_step_is_not_part_of_things_placed_together() -> None:
+    beer = UnitWeight(mean_mg=510_000, spread_mg=32_000)
+    v = trip([scan(5_000, "beer", beer), scan(34_000, "chocolate", CHOCOLATE)],
+             [Placement(t_ms=7_000, grams=620)])  # fmt: skip
+    # not "beer and chocolate together": the chocolate came 27 s after the step
+    assert FindingKind.NOT_PLACED in kinds(v)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -106,6 +106,10 @@ class Verification:
     unweighed_units: int  # units too light or of unknown weight: checked by risk, not weight
     matched: tuple[tuple[str, int], ...] = ()  # (line_id, measured mg per unit): what to learn
 
+
+TOGETHER_SCANNED_AFTER_MS = 10_000
+"""Things placed together were scanned before, or just after: a scan much later than the step
+is not part of it (it is more likely the answer to "did you scan...?" for another item)."""
 
 GUESS_ERROR_PERCENT = 190
 """How far a first guess from the label may be off (glass can weigh as much as the drink): a
@@ -223,8 +227,9 @@ def verify(
 
     pair_up(s.ask_after_ms)
 
-    # 2. a change taken back: a scan and a removal (or lower quantity) of the same line that
-    #    the scale never saw cancel out
+    # 2. a change taken back: a scan and a removal (or lower quantity) of the same line cancel
+    #    out, and so do the item's steps in and out if the scale saw it come and go (whatever
+    #    it weighed: it is no longer in the cart)
     for o in opens:
         if o.settled:
             continue
@@ -236,6 +241,10 @@ def verify(
                 and other.change.units == -o.change.units
             ):
                 o.settled = other.settled = True
+                first, then = sorted((o, other), key=lambda x: x.change.t_ms)
+                came_went = _came_and_went(free, used, first, then, window, s)
+                if came_went is not None:
+                    used.update(came_went)
                 break
 
     # 3. several changes placed together as one step, or one change of several units placed
@@ -246,7 +255,10 @@ def verify(
         near = [
             o
             for o in opens
-            if not o.settled and same_sign(o, step) and window(o, step, s.ask_after_ms)
+            if not o.settled
+            and same_sign(o, step)
+            and window(o, step, s.ask_after_ms)
+            and step.t_ms - o.change.t_ms >= -TOGETHER_SCANNED_AFTER_MS
         ]
         by_line: dict[str, list[_Open]] = {}
         for o in near:
@@ -419,6 +431,33 @@ def verify(
     return Verification(
         status=status, findings=tuple(findings), unweighed_units=unweighed, matched=matched
     )
+
+
+def _came_and_went(
+    free: Sequence[Step],
+    used: set[int],
+    first: _Open,
+    then: _Open,
+    window: Callable[[_Open, Step, int], bool],
+    s: MatchSettings,
+) -> tuple[int, int] | None:
+    """Unexplained steps, one near each change, of the same size and opposite signs."""
+    sign = 1 if first.change.units > 0 else -1
+    for k, into in enumerate(free):
+        if k in used or into.delta_mg * sign <= 0 or not window(first, into, s.ask_after_ms):
+            continue
+        for j, back in enumerate(free):
+            if (
+                j not in used
+                and j != k
+                and back.t_ms > into.t_ms
+                and back.delta_mg * sign < 0
+                and window(then, back, s.ask_after_ms)
+                and abs(into.delta_mg + back.delta_mg)
+                <= 2 * s.resolution_mg + abs(into.delta_mg) * 3 // 100
+            ):
+                return k, j
+    return None
 
 
 def _together(step: Step, near: list[_Open], size: int, s: MatchSettings) -> list[_Open] | None:
