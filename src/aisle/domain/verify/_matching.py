@@ -107,6 +107,10 @@ class Verification:
     matched: tuple[tuple[str, int], ...] = ()  # (line_id, measured mg per unit): what to learn
 
 
+MOST_EXTRA = 3
+"""A step of up to this many more units than scanned reads as "extra units"; beyond, it is some
+other, heavier thing (a swap)."""
+
 TOGETHER_SCANNED_AFTER_MS = 10_000
 """Things placed together were scanned before, or just after: a scan much later than the step
 is not part of it (it is more likely the answer to "did you scan...?" for another item)."""
@@ -343,7 +347,9 @@ def verify(
             if weight is not None and o.change.units > 0 and o.change.weighed_mg is None:
                 per = weight.mean_mg
                 n = round(step.delta_mg / per) if per else 0
-                if n > o.change.units and abs(step.delta_mg - n * per) <= _tolerance(weight, n, s):
+                if o.change.units < n <= o.change.units + MOST_EXTRA and abs(
+                    step.delta_mg - n * per
+                ) <= _tolerance(weight, n, s):
                     find(FindingKind.EXTRA_UNITS, step.t_ms,
                          f"It looks like {n} {o.change.name} went in for "
                          f"{o.change.units} scanned. Please scan each one.",
