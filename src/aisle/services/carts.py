@@ -251,7 +251,7 @@ class CartService:
                 )
             now = self._clock()
             view = self._price(uow, state, now)
-            audit = self._verify_before_paying(uow, state, command.event_id, now)
+            audit = self._verify_before_paying(uow, view, command.event_id, now)
             # Before the charge: a coupon another checkout just took makes this one price again.
             redeemed = loyalty.redeem_coupons(uow, state, view.pricing, now)
             receipt_id = self._ids()
@@ -283,10 +283,11 @@ class CartService:
             return receipt_id
 
     def _verify_before_paying(
-        self, uow: UnitOfWork, state: CartState, event_id: str, now: datetime
+        self, uow: UnitOfWork, view: CartView, event_id: str, now: datetime
     ) -> bool:
         """Hold a trip over the threshold for review (raises ReviewRequired, after recording
         the request); returns whether the trip is chosen for an exit audit."""
+        state = view.state
         if state.review_id is not None:
             if state.review_outcome is None:
                 raise ReviewRequired(
@@ -320,8 +321,7 @@ class CartService:
             review_id=review.review_id, risk_ppm=found.risk_ppm, threshold_ppm=found.threshold_ppm
         )
         self._record(uow, state, f"~review-{event_id}", event, now)
-        self._summarise(uow, CartView(state=state, pricing=self._price(uow, state, now).pricing,
-                                      updated_at=now))  # fmt: skip
+        self._summarise(uow, CartView(state=state, pricing=view.pricing, updated_at=now))
         uow.commit()
         raise ReviewRequired(
             "An associate will take a quick look at your cart before you pay: please wait here"
