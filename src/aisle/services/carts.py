@@ -71,7 +71,7 @@ from aisle.domain.errors import (
 from aisle.domain.money import Money
 from aisle.domain.pricing import PricingPolicy, PricingResult, price_lines
 from aisle.domain.receipts import Payment, build_receipt_document
-from aisle.domain.verify import Decision, RiskSettings
+from aisle.domain.verify import Decision, Finding, RiskSettings
 from aisle.services import loyalty, verification
 from aisle.services.errors import CartNotFound, PaymentDeclined, ReviewNotFound
 from aisle.services.ports import (
@@ -530,7 +530,7 @@ class CartService:
         )
 
 
-def _finding_out(finding: Any) -> dict[str, Any]:
+def _finding_out(finding: Finding) -> dict[str, Any]:
     return {
         "kind": finding.kind.value,
         "severity": finding.severity.value,
