@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from aisle.adapters.db.uow import SqlUnitOfWorkFactory
 from aisle.bootstrap import Services
+from aisle.demo.catalog import demo_products
 from aisle.domain.verify import UnitWeight
 from aisle.services.ports import Review
 from tests.support.store import START
@@ -105,3 +106,21 @@ def test_trip_risks_keep_the_latest_per_trip_newest_first(store: Services) -> No
     with uow() as tx:
         assert tx.reviews.recent_risks(10) == [10, 4_000, 850_000]
         assert tx.reviews.recent_risks(2) == [10, 4_000]
+
+
+def test_the_learned_weights_of_a_category_are_found_for_a_first_guess(store: Services) -> None:
+    products = {p.name: p for p in demo_products()}
+    wine = [p for p in products.values() if p.department == "Beer, Wine & Spirits"][:4]
+    uow = SqlUnitOfWorkFactory(store.engine)
+    with uow(write=True) as tx:
+        for k, product in enumerate(wine):
+            tx.weights.save(product.gtin, UnitWeight(mean_mg=1_200_000 + k, spread_mg=9_000,
+                                                     observations=5 + k), START)  # fmt: skip
+        tx.weights.save(MILK, UnitWeight(mean_mg=1_050_000, spread_mg=9_000, observations=9), START)
+        tx.commit()
+    with uow() as tx:
+        found = tx.weights.learned_among("", "Beer, Wine & Spirits", least_observations=6)
+        assert [gtin for gtin, _, _ in found] == sorted(p.gtin for p in wine[1:])
+        assert all(net.unit == "ml" for _, net, _ in found)
+        assert tx.weights.learned_among("", "", least_observations=0) == []
+        assert tx.weights.learned_among("Wine", "", least_observations=0) == []

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from aisle.domain.barcodes import RecalledLot
 from aisle.domain.cart import CartEvent
-from aisle.domain.catalog import PriceChange, Product, TaxClass
+from aisle.domain.catalog import NetContent, PriceChange, Product, TaxClass
 from aisle.domain.money import Money
 from aisle.domain.pricing import CatalogFacts, Offer, PriceReduction
 from aisle.domain.verify import UnitWeight
@@ -114,6 +114,8 @@ class Catalog(Protocol):
 
     def count(self) -> int: ...
 
+    def places(self) -> list[ProductPlace]: ...
+
     def existing(self, gtins: Collection[str]) -> dict[str, dict[str, Any]]: ...
 
     def owners_of(self, gtins: Collection[str]) -> dict[str, str]: ...
@@ -173,6 +175,7 @@ class Member:
     member_id: str
     name: str = ""
     coupons: tuple[str, ...] = ()
+    shopping_list: str = ""  # as the member wrote it; it comes along when they identify
 
 
 class Members(Protocol):
@@ -255,6 +258,14 @@ class Weights(Protocol):
         """The learned weights of these products (those never learned are left out)."""
         ...
 
+    def learned_among(
+        self, category: str, department: str, *, least_observations: int
+    ) -> list[tuple[str, NetContent, UnitWeight]]:
+        """``(gtin, net content, learned weight)`` of a category's products (a department's
+        products in no category, when ``category`` is "") learned from at least
+        ``least_observations`` weights, with a net content in g or ml."""
+        ...
+
     def observe(
         self, observations: Sequence[tuple[str, int]], *, cart_id: str, source: str, at: datetime
     ) -> None:
@@ -319,6 +330,36 @@ class Receipts(Protocol):
     def get(self, receipt_id: str) -> dict[str, Any] | None: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductPlace:
+    """Where the catalog says a product is shelved."""
+
+    gtin: str
+    name: str
+    aisle: str
+    shelf: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredLayout:
+    """A layout file as a manager loaded it: the newest one is the store's layout."""
+
+    layout_id: int
+    name: str
+    document: str
+    loaded_at: datetime
+
+
+class Layouts(Protocol):
+    def latest(self) -> StoredLayout | None: ...
+
+    def latest_id(self) -> int | None: ...
+
+    def add(self, *, name: str, document: str, loaded_at: datetime) -> int:
+        """Keep a layout (checked by the caller); its id, newer than every earlier one."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def events(self) -> EventStore: ...
@@ -357,6 +398,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reviews(self) -> Reviews: ...
+
+    @property
+    def layouts(self) -> Layouts: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -18,13 +18,14 @@ from datetime import datetime
 from aisle.domain.cart import CartState
 from aisle.domain.catalog import Product
 from aisle.domain.verify import (
+    LEARNED_AFTER,
     Decision,
     FindingKind,
     RiskSettings,
     UnitWeight,
     Verification,
     decide,
-    guess_from_net_content,
+    guess_from_peers,
     learn,
     risk_of,
     threshold_for,
@@ -45,8 +46,23 @@ OBSERVATIONS_KEPT = 50  # a model is learned from this many of a product's lates
 
 
 def expected_weight(uow: UnitOfWork, product: Product) -> UnitWeight | None:
+    """The product's learned weight, else a guess from its category's learned products (its
+    department's, for a product in no category), else from its label."""
     learned = uow.weights.learned([product.gtin]).get(product.gtin)
-    return learned if learned is not None else guess_from_net_content(product.net_content)
+    return learned if learned is not None else _guess(uow, product)
+
+
+def _guess(uow: UnitOfWork, product: Product | None) -> UnitWeight | None:
+    if product is None:
+        return None
+    peers = [
+        (net, weight)
+        for gtin, net, weight in uow.weights.learned_among(
+            product.category, product.department, least_observations=LEARNED_AFTER
+        )
+        if gtin != product.gtin
+    ]
+    return guess_from_peers(product.net_content, peers)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,10 +150,8 @@ def note_mismatches(
 
 def _relearn(uow: UnitOfWork, gtins: set[str], at: datetime) -> None:
     for gtin in sorted(gtins):
-        product = uow.catalog.by_gtin(gtin, at)
-        guess = guess_from_net_content(product.net_content if product else None)
         model = learn(
-            guess,
+            _guess(uow, uow.catalog.by_gtin(gtin, at)),
             uow.weights.latest(gtin, OBSERVATIONS_KEPT),
             uow.weights.latest(gtin, OBSERVATIONS_KEPT, source="mismatch"),
         )

@@ -13,7 +13,8 @@ at the liquid's density, over-filled a little as packers do (mean +0.5 %, spread
 1 g), plus its packaging, whose weight is drawn once per product from the range for its kind of
 pack (a can 12-16 g, a glass beer bottle 180-380 g, a wine bottle 380-620 g, a cup 4-12 g, ...)
 and varies 3 % from pack to pack (glass 5 %). The engine starts from
-:func:`~aisle.domain.verify.guess_from_net_content` of the list's rounded net content and learns.
+:func:`~aisle.domain.verify.guess_from_peers` of the list's rounded net content (the label's
+guess until the category has learned peers) and learns.
 
 Products sold by weight (fruit, vegetables, meat at the counter) are weighed on the cart's own
 scale: a portion of 250 g to 2 kg.

@@ -34,6 +34,7 @@ from aisle.domain.verify import (
     Verification,
     decide,
     guess_from_net_content,
+    guess_from_peers,
     learn,
     risk_of,
     threshold_for,
@@ -62,11 +63,27 @@ class Store:
     observed: dict[str, list[int]] = field(default_factory=dict)
     unconfirmed: dict[str, list[int]] = field(default_factory=dict)  # mismatches nobody checked
     recent: deque[int] = field(default_factory=deque)
+    products: dict[str, SimProduct] = field(default_factory=dict)  # those it has learned from
+    categories: dict[str, set[str]] = field(default_factory=dict)  # their GTINs by category
 
     def weight_of(self, product: SimProduct) -> UnitWeight | None:
-        if product.gtin not in self.models:
-            self.models[product.gtin] = guess_from_net_content(product.net)
-        return self.models[product.gtin]
+        """The learned model, else a guess from the category's learned products, else from
+        the label (:func:`aisle.domain.verify.guess_from_peers`)."""
+        if product.gtin in self.models:
+            return self.models[product.gtin]
+        return self._guess(product)
+
+    def _guess(self, product: SimProduct) -> UnitWeight | None:
+        if not self.learning:
+            return guess_from_net_content(product.net)
+        peers = [
+            (peer.net, model)
+            for gtin in sorted(self.categories.get(product.category, ()))
+            if gtin != product.gtin
+            and (model := self.models.get(gtin)) is not None
+            and (peer := self.products[gtin]).net is not None
+        ]
+        return guess_from_peers(product.net, peers)
 
     def learn_from(
         self, verification: Verification, products: dict[str, SimProduct], *,
@@ -112,8 +129,10 @@ class Store:
                 self._relearn(f.line_id, products[f.line_id])
 
     def _relearn(self, gtin: str, product: SimProduct) -> None:
+        self.products[gtin] = product
+        self.categories.setdefault(product.category, set()).add(gtin)
         self.models[gtin] = learn(
-            guess_from_net_content(product.net),
+            self._guess(product),
             self.observed.get(gtin, []),
             self.unconfirmed.get(gtin, []),
         )

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from aisle.adapters.db import tables as t
+from aisle.domain.catalog import NetContent
 from aisle.domain.verify import UnitWeight
 from aisle.services.ports import Review
 
@@ -30,6 +31,40 @@ class SqlWeights:
             )
             for row in rows
         }
+
+    def learned_among(
+        self, category: str, department: str, *, least_observations: int
+    ) -> list[tuple[str, NetContent, UnitWeight]]:
+        """The learned weights of a category's products with a net content in g or ml (of a
+        department's products in no category, when ``category`` is "")."""
+        w, p = t.product_weights, t.products
+        if category:
+            kind = p.c.category == category
+        elif department:
+            kind = (p.c.department == department) & (p.c.category == "")
+        else:
+            return []
+        query = (
+            select(w, p.c.net_amount, p.c.net_unit)
+            .join(p, p.c.gtin == w.c.gtin)
+            .where(
+                kind,
+                w.c.observations >= least_observations,
+                p.c.net_unit.in_(("g", "ml")),
+                p.c.net_amount > 0,
+            )
+            .order_by(w.c.gtin)
+        )
+        return [
+            (
+                row.gtin,
+                NetContent(amount=row.net_amount, unit=row.net_unit),
+                UnitWeight(
+                    mean_mg=row.mean_mg, spread_mg=row.spread_mg, observations=row.observations
+                ),
+            )
+            for row in self._conn.execute(query)
+        ]
 
     def observe(
         self, observations: Sequence[tuple[str, int]], *, cart_id: str, source: str, at: datetime

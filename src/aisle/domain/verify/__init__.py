@@ -39,6 +39,7 @@ from aisle.domain.verify._weights import (
     UnitWeight,
     emark_tolerance_mg,
     guess_from_net_content,
+    guess_from_peers,
     learn,
 )
 
@@ -63,6 +64,7 @@ __all__ = [
     "decide",
     "emark_tolerance_mg",
     "guess_from_net_content",
+    "guess_from_peers",
     "learn",
     "risk_of",
     "threshold_for",

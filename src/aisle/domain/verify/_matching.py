@@ -97,6 +97,7 @@ class Finding:
     line_id: str | None = None
     delta_mg: int | None = None
     firm: bool = False  # against a learned weight, or too far off for a wrong guess to explain
+    off_permille: int = 0  # how far off the expected weight, in thousandths of the tolerance
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -313,10 +314,12 @@ def verify(
     def find(
         kind: FindingKind, t_ms: int, message: str, detail: str, *,
         line_id: str | None = None, delta_mg: int | None = None, firm: bool = False,
+        off_permille: int = 0,
     ) -> None:  # fmt: skip
         findings.append(
             Finding(kind=kind, severity=_SEVERITY[kind], t_ms=t_ms, message=message,
-                    detail=detail, line_id=line_id, delta_mg=delta_mg, firm=firm)
+                    detail=detail, line_id=line_id, delta_mg=delta_mg, firm=firm,
+                    off_permille=off_permille)
         )  # fmt: skip
 
     # 4. a step soon after a change, of the right sign but the wrong weight
@@ -344,6 +347,7 @@ def verify(
                 or abs(step.delta_mg) * GUESS_ERROR_PERCENT < abs(o.expected_mg) * 100
             )
             measured = f"measured {_grams(step.delta_mg)}"
+            off = abs(step.delta_mg - o.expected_mg) * 1000 // max(o.tolerance_mg, 1)
             if weight is not None and o.change.units > 0 and o.change.weighed_mg is None:
                 per = weight.mean_mg
                 n = round(step.delta_mg / per) if per else 0
@@ -355,12 +359,12 @@ def verify(
                          f"{o.change.units} scanned. Please scan each one.",
                          f"{o.change.name}: {wanted} for {o.change.units}, {measured} "
                          f"(about {n})", line_id=o.change.line_id,
-                         delta_mg=step.delta_mg, firm=firm)  # fmt: skip
+                         delta_mg=step.delta_mg, firm=firm, off_permille=off)  # fmt: skip
                     break
             find(FindingKind.WEIGHT_MISMATCH, step.t_ms,
                  "The item placed doesn't match the one scanned. An associate will check.",
                  f"{o.change.name}: {wanted}, {measured}", line_id=o.change.line_id,
-                 delta_mg=step.delta_mg, firm=firm)  # fmt: skip
+                 delta_mg=step.delta_mg, firm=firm, off_permille=off)  # fmt: skip
             break
 
     # 5. what is left over

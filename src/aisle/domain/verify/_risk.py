@@ -6,8 +6,10 @@ loss: a weight mismatch is very likely a swap, an item placed without a scan ver
 but a scan whose item never reached the scale, or an item taken out and left on the list, has
 the shopper paying for more than they take, which is not the store's loss. Units the scale
 could not weigh add a little each; a shopper whose earlier trips staff confirmed short adds
-their record. The pieces combine as independent chances, ``1 - (1 - p1)(1 - p2)...``: a
-number from 0 to 1, in parts per million.
+their record. A weight finding's likelihood grows with how far off the weight is: a pack 1.2
+tolerances off is often the model's error (a product whose weight the store is still learning),
+one 10 tolerances off is a different thing altogether. The pieces combine as independent
+chances, ``1 - (1 - p1)(1 - p2)...``: a number from 0 to 1, in parts per million.
 
 Staff time is the budget: ``reviews_per_1000`` (default 50) trips in a thousand may go to the
 review queue. The threshold is the risk above which that many of the store's recent trips fall
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aisle.domain.verify._matching import FindingKind, Verification
+from aisle.domain.verify._matching import Finding, FindingKind, Verification
 
 __all__ = [
     "COLD_START_THRESHOLD",
@@ -63,6 +65,46 @@ _GUESSED_PPM = {
     FindingKind.EXTRA_UNITS: 400_000,
 }
 
+_BY_DISTANCE = {
+    # a weight finding's likelihood from just over its tolerance to OFF_CERTAIN tolerances off:
+    # (firm, guessed), each (just over, far off)
+    FindingKind.WEIGHT_MISMATCH: ((600_000, 970_000), (300_000, 700_000)),
+    FindingKind.EXTRA_UNITS: ((550_000, 970_000), (250_000, 650_000)),
+}
+OFF_CERTAIN = 6_000  # in thousandths of a tolerance: this far off, no model error explains it
+
+_UNSCANNED_PPM = (550_000, 970_000)  # a step placed with no scan: just visible, and heavy
+UNSCANNED_HEAVY_MG = 100_000  # a settled step this heavy is something, not a bag settling
+UNSCANNED_LIGHT_MG = 25_000
+
+
+def _likelihood(finding: Finding) -> int:
+    """How likely a finding is a loss.
+
+    >>> from aisle.domain.verify._matching import Severity
+    >>> def mismatch(off: int, firm: bool = True) -> int:
+    ...     return _likelihood(Finding(kind=FindingKind.WEIGHT_MISMATCH, severity=Severity.REVIEW,
+    ...         t_ms=0, message="", detail="", firm=firm, off_permille=off))
+    >>> mismatch(1_000), mismatch(3_500), mismatch(12_000), mismatch(12_000, firm=False)
+    (600000, 785000, 970000, 700000)
+    >>> [_likelihood(Finding(kind=FindingKind.UNSCANNED_ITEM, severity=Severity.ATTENTION,
+    ...     t_ms=0, message="", detail="", delta_mg=g * 1000)) for g in (25, 60, 100, 900)]
+    [550000, 746000, 970000, 970000]
+    """
+    if finding.kind is FindingKind.UNSCANNED_ITEM and finding.delta_mg is not None:
+        low, high = _UNSCANNED_PPM
+        span = UNSCANNED_HEAVY_MG - UNSCANNED_LIGHT_MG
+        over = min(max(abs(finding.delta_mg) - UNSCANNED_LIGHT_MG, 0), span)
+        return low + (high - low) * over // span
+    scaled = _BY_DISTANCE.get(finding.kind)
+    if scaled is not None and finding.off_permille > 0:
+        low, high = scaled[0] if finding.firm else scaled[1]
+        over = min(max(finding.off_permille - 1_000, 0), OFF_CERTAIN - 1_000)
+        return low + (high - low) * over // (OFF_CERTAIN - 1_000)
+    if finding.firm:
+        return _LIKELIHOOD_PPM[finding.kind]
+    return _GUESSED_PPM.get(finding.kind, _LIKELIHOOD_PPM[finding.kind])
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RiskSettings:
@@ -89,10 +131,7 @@ def risk_of(
     (0, 150000)
     """
     s = settings or RiskSettings()
-    chances = [
-        _LIKELIHOOD_PPM[f.kind] if f.firm else _GUESSED_PPM.get(f.kind, _LIKELIHOOD_PPM[f.kind])
-        for f in verification.findings
-    ]
+    chances = [_likelihood(f) for f in verification.findings]
     chances += [s.unweighed_unit_ppm] * verification.unweighed_units
     chances += [s.confirmed_before_ppm] * min(confirmed_before, 3)
     clean = PPM

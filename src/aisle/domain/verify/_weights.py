@@ -6,6 +6,11 @@ water, plus a packaging allowance, with a spread no narrower than the EU e-mark 
 negative error for that quantity (Directive 76/211/EEC), which is a realistic floor for how far
 a pack may legally fall short. A count ("6 pcs") says nothing about weight: no guess.
 
+Better than the label alone is what the store has learned about products *like it*: packs of
+one category come in the same kind of packaging (wine in glass, yogurt in cups), so a product
+the store has not weighed yet gets its net content plus the packaging its learned peers of a
+similar size carry (:func:`guess_from_peers`), with their spread.
+
 Then the store learns: every weight the scale measured for the product on a trip that ended clear
 or that staff confirmed is an observation, and the model becomes the observations' median, with
 a spread from their median absolute deviation (robust: one mis-measured or mismatched placement
@@ -14,6 +19,7 @@ does not move it). Until there are enough observations the guess is blended in.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +29,11 @@ from aisle.domain.catalog import NetContent
 __all__ = [
     "CONSISTENT_AFTER",
     "LEARNED_AFTER",
+    "PEERS_NEEDED",
     "UnitWeight",
     "emark_tolerance_mg",
     "guess_from_net_content",
+    "guess_from_peers",
     "learn",
 ]
 
@@ -97,6 +105,54 @@ def guess_from_net_content(net: NetContent | None) -> UnitWeight | None:
         packaging = net_mg * 12 // 100 + 20_000
         spread = max(emark_tolerance_mg(net_mg), net_mg * 7 // 100) + 12_000
     return UnitWeight(mean_mg=net_mg + packaging, spread_mg=spread)
+
+
+PEERS_NEEDED = 3
+"""Learned products of the same category and a similar size needed for a guess from peers."""
+
+
+def guess_from_peers(
+    net: NetContent | None, peers: Sequence[tuple[NetContent, UnitWeight]]
+) -> UnitWeight | None:
+    """A first guess from the same category's learned products (``peers``: each one's net
+    content and learned weight) within a factor of two of this one's size: the net content plus
+    their median packaging (what they weigh beyond their content), spread as their packaging
+    varies from product to product (scaled MAD) and as packs vary (their median spread), never
+    narrower than a quarter of the e-mark tolerance or 3 g. Too few peers: the label's guess.
+
+    >>> from aisle.domain.catalog import NetContent as N
+    >>> cups = [(N(amount=150, unit="g"), UnitWeight(mean_mg=m, spread_mg=2_000, observations=9))
+    ...         for m in (158_000, 160_000, 157_000, 161_000)]
+    >>> guess_from_peers(N(amount=180, unit="g"), cups).describe()
+    '189 g ± 3 g'
+    >>> guess_from_peers(N(amount=180, unit="g"), cups[:2]).describe()  # too few: the label's
+    '204 g ± 16 g'
+    """
+    label = guess_from_net_content(net)
+    if net is None or label is None:
+        return label
+    size = net.amount
+    similar = [
+        (content.amount * 1000, weight)
+        for content, weight in peers
+        if content.unit == net.unit
+        and weight.observations >= LEARNED_AFTER
+        and size <= 2 * content.amount
+        and content.amount <= 2 * size
+    ]
+    if len(similar) < PEERS_NEEDED:
+        return label
+    packaging = [weight.mean_mg - content_mg for content_mg, weight in similar]
+    middle = int(statistics.median(packaging))
+    mad = int(statistics.median(abs(p - middle) for p in packaging))
+    between = mad * 1483 // 1000
+    within = int(statistics.median(weight.spread_mg for _, weight in similar))
+    spread = max(
+        math.isqrt(between * between + within * within),
+        emark_tolerance_mg(size * 1000) // 4,
+        3_000,
+    )
+    return UnitWeight(mean_mg=size * 1000 + middle, spread_mg=spread)
 
 
 def learn(
