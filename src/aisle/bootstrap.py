@@ -18,6 +18,7 @@ from aisle.domain.verify import RiskSettings
 from aisle.services.access import AccessService, TokenSigner
 from aisle.services.carts import CartService
 from aisle.services.catalog import CatalogService
+from aisle.services.finder import StoreFinder
 from aisle.services.importing import ImportService
 from aisle.services.members import MemberService
 from aisle.services.ports import Clock
@@ -41,6 +42,7 @@ class Services:
     access: AccessService
     members: MemberService
     promotions: PromotionService
+    finder: StoreFinder
     checkpointer: WalCheckpointer | None = None
 
     def close(self) -> None:
@@ -86,6 +88,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utc_now) -> Services:
             uow=uow, hasher=Argon2Hasher(), signer=TokenSigner(settings.secret), clock=clock
         ),
         members=MemberService(uow=uow, clock=clock),
+        finder=StoreFinder(uow=uow, clock=clock),
         promotions=PromotionService(
             uow=uow, clock=clock, currency=settings.currency, timezone=ZoneInfo(settings.timezone)
         ),

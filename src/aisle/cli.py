@@ -25,6 +25,7 @@ from aisle.cli_simulate import simulate_command
 from aisle.domain.errors import DomainError
 from aisle.domain.money import Money
 from aisle.domain.pricing import PromotionFileError, rule_document
+from aisle.domain.store import Layout, LayoutError, parse_layout
 from aisle.services.access import ROLES
 from aisle.settings import Settings
 
@@ -45,6 +46,8 @@ err = Console(stderr=True, soft_wrap=True)
 DEMO_DIR = Path(".aisle-demo")
 DEMO_PROMOTIONS = Path(__file__).parent / "demo" / "promotions.yaml"
 DEMO_MEMBER = "4000123"  # the demo's loyalty card
+DEMO_LIST_MEMBER = "4000124"  # a demo member with a shopping list on their account
+DEMO_LAYOUT = Path(__file__).parent / "demo" / "layout.yaml"
 
 
 def _settings(**overrides: object) -> Settings:
@@ -122,6 +125,15 @@ def demo(
         console.print(f"Loaded the demo promotions: {loaded.rules} rules")
     if services.members.get(DEMO_MEMBER) is None:  # its digital coupon is in promotions.yaml
         services.members.add(DEMO_MEMBER, name="Demo shopper", coupons=["APP-PRALINES"])
+    if services.members.get(DEMO_LIST_MEMBER) is None:  # a member whose list comes along
+        services.members.add(
+            DEMO_LIST_MEMBER,
+            name="Demo shopper with a list",
+            shopping_list="2 milk, eggs, bananas, bread, coffee",
+        )
+    if services.finder.store_map() is None:
+        layout = services.finder.load_layout(DEMO_LAYOUT.read_text(encoding="utf-8"))
+        console.print(f"Loaded the demo layout: {len(layout.aisles)} aisles")
     token = _demo_device(services, settings.data_dir)
     with contextlib.suppress(DomainError):  # the demo login is there from an earlier start
         services.access.add_staff("demo", "demo", "manager", allow_weak_password=True)
@@ -131,6 +143,9 @@ def demo(
     console.print(f"Staff page:   {base}/staff  (user demo, password demo)", soft_wrap=True)
     console.print(f"API docs:     {base}/docs", soft_wrap=True)
     console.print(f"Loyalty card: {DEMO_MEMBER}  (a demo member)", soft_wrap=True)
+    console.print(
+        f"Loyalty card: {DEMO_LIST_MEMBER}  (a member with a shopping list)", soft_wrap=True
+    )
     sys.stdout.flush()
     _run(settings, services)
 
@@ -345,6 +360,60 @@ def promotions_list(
         console.print(f"{len(stored) - len(shown)} more not live now: --all shows them")
 
 
+layout_app = typer.Typer(
+    help="The store's layout: aisles, bays, entrance, exit (docs/store-layout.md).",
+    no_args_is_help=True,
+)
+app.add_typer(layout_app, name="layout")
+
+
+def _read_layout(file: Path) -> tuple[str, Layout]:
+    text = file.read_text(encoding="utf-8")
+    try:
+        return text, parse_layout(text)
+    except LayoutError as error:
+        count = len(error.problems)
+        err.print(
+            f"[red]{file.name}: {count} problem{'s' if count > 1 else ''}, nothing loaded[/red]"
+        )
+        for problem in error.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+@layout_app.command("check")
+def layout_check(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A layout file")],
+) -> None:
+    """Check a layout file without loading it: every problem, with its line."""
+    _, layout = _read_layout(file)
+    bays = sum(a.bays for a in layout.aisles)
+    console.print(f"{file.name}: {layout.name}, {len(layout.aisles)} aisles, {bays} bays: fine")
+
+
+@layout_app.command("load")
+def layout_load(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A layout file")],
+) -> None:
+    """Check a layout file and make it the store's layout; then say which products it can't
+    place (their aisle or bay is not on it)."""
+    text, _ = _read_layout(file)
+    services = _services(_settings())
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Loading the layout and its walking distances", total=2)
+        layout = services.finder.load_layout(text)
+        progress.advance(task)
+        services.finder.store_map()
+        unplaced = services.finder.unplaced()
+        progress.advance(task)
+    console.print(f"Loaded {layout.name}: {len(layout.aisles)} aisles")
+    if unplaced:
+        console.print(f"[yellow]{len(unplaced):,} products are not on the map[/yellow], such as:")
+        for place, problem in unplaced[:10]:
+            console.print(f"  {place.gtin} {place.name}: {problem}", markup=False)
+        console.print("The staff page's map lists them all.")
+
+
 members_app = typer.Typer(help="Loyalty members and their digital coupons.", no_args_is_help=True)
 app.add_typer(members_app, name="members")
 
@@ -357,11 +426,19 @@ def members_add(
         list[str] | None,
         typer.Option(help="A digital coupon code to load to the account (repeatable)"),
     ] = None,
+    shopping_list: Annotated[
+        str | None,
+        typer.Option(
+            "--list", help='The shopping list kept on the account: "2 milk, eggs, bananas"'
+        ),
+    ] = None,
 ) -> None:
-    """Add a loyalty member, or load more digital coupons to one."""
+    """Add a loyalty member, or load more digital coupons (or a shopping list) to one."""
     services = _services(_settings())
     try:
-        member = services.members.add(member_id, name=name, coupons=coupon or ())
+        member = services.members.add(
+            member_id, name=name, coupons=coupon or (), shopping_list=shopping_list
+        )
     except DomainError as error:
         raise _fail(error) from None
     coupons = ", ".join(member.coupons) or "none"

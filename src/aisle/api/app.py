@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from aisle.api import carts, pages, products, receipts, reviews, scanning, staff
+from aisle.api import carts, pages, products, receipts, reviews, scanning, staff, store
 from aisle.api.errors import install_error_handlers
 from aisle.api.live import CartHub
 from aisle.bootstrap import Services, bootstrap
@@ -43,7 +43,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.hub = CartHub()
     app.state.templates = Jinja2Templates(directory=_WEB / "templates")
     install_error_handlers(app)
-    for module in (carts, products, receipts, reviews, scanning, staff, pages):
+    for module in (carts, products, receipts, reviews, scanning, staff, store, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=_WEB / "static"), name="static")
     return app

@@ -16,6 +16,7 @@ from aisle.api.schemas import (
     CartStateOut,
     CheckoutIn,
     CheckoutOut,
+    ChooseListEntryEvent,
     DeclareOwnItemEvent,
     ErrorOut,
     IdentifyMemberEvent,
@@ -23,12 +24,14 @@ from aisle.api.schemas import (
     RemoveEvent,
     ScanEvent,
     SetQuantityEvent,
+    ShoppingListEvent,
     WeightEvent,
 )
 from aisle.api.views import base_url, cart_state, push_text, receipt_url
 from aisle.bootstrap import Services
 from aisle.domain.cart import (
     CheckOut,
+    ChooseListEntry,
     DeclareOwnItem,
     IdentifyMember,
     PresentCoupon,
@@ -37,6 +40,7 @@ from aisle.domain.cart import (
     ScanItem,
     SetQuantity,
     ShoppingCommand,
+    WriteShoppingList,
 )
 from aisle.services.carts import CartView
 
@@ -96,6 +100,12 @@ async def post_event(
             command = IdentifyMember(event_id=event.event_id, loyalty_code=event.loyalty_code)
         case PresentCouponEvent():
             command = PresentCoupon(event_id=event.event_id, code=event.code)
+        case ShoppingListEvent():
+            command = WriteShoppingList(event_id=event.event_id, text=event.text)
+        case ChooseListEntryEvent():
+            command = ChooseListEntry(
+                event_id=event.event_id, entry_id=event.entry_id, gtin=event.gtin
+            )
     view = await run_in_threadpool(services.carts.handle, cart_id, command)
     return _publish(request, services, view)
 

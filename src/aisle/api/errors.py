@@ -18,6 +18,7 @@ from aisle.domain.errors import (
     OwnItemAlreadyDeclared,
     ReviewRequired,
     UnknownLine,
+    UnknownListEntry,
     UnknownMember,
 )
 from aisle.services.access import InvalidCredentials
@@ -41,6 +42,7 @@ _STATUS: dict[str, int] = {
     ReceiptNotFound.code: 404,
     ReviewNotFound.code: 404,
     UnknownLine.code: 404,
+    UnknownListEntry.code: 404,
     UnknownMember.code: 404,
     CartClosed.code: 409,
     ReviewRequired.code: 409,

@@ -1,5 +1,5 @@
-"""Server-rendered pages: the cart screen's shell, the staff login, the carts in use, and the
-review queue with each trip's weight trace."""
+"""Server-rendered pages: the cart screen's shell, the staff login, the carts in use, the
+review queue with each trip's weight trace, and the store map with its products placed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from aisle.api.deps import STAFF_COOKIE, ServicesDep, staff_from_request, templates
+from aisle.api.maps import store_map_svg
 from aisle.api.plots import Mark, weight_trace_svg
 from aisle.services.access import STAFF_SESSION, InvalidCredentials
 from aisle.services.carts import REVIEW_OUTCOMES
@@ -92,6 +93,28 @@ async def staff_logout() -> RedirectResponse:
     response = RedirectResponse("/staff", status_code=303)
     response.delete_cookie(STAFF_COOKIE)
     return response
+
+
+@router.get("/staff/map", response_class=HTMLResponse)
+async def store_map_page(request: Request, services: ServicesDep) -> Response:
+    """The store's layout with its products placed, and the products the map can't place."""
+    member = await staff_from_request(request, services)
+    if member is None:
+        return RedirectResponse("/staff", status_code=303)
+    found = await run_in_threadpool(services.finder.store_map)
+    context: dict[str, object] = {"staff": member, "layout": None}
+    if found is not None:
+        placed = await run_in_threadpool(services.finder.placed)
+        unplaced = await run_in_threadpool(services.finder.unplaced)
+        context.update(
+            layout=found.layout,
+            bays=sum(a.bays for a in found.layout.aisles),
+            svg=Markup(store_map_svg(found.layout, placed=placed)),  # our own, escaped SVG
+            placed=sum(placed.values()),
+            unplaced=unplaced[:300],
+            unplaced_count=len(unplaced),
+        )
+    return templates(request).TemplateResponse(request, "staff_map.html", context)
 
 
 @router.get("/staff/reviews", response_class=HTMLResponse)

@@ -10,12 +10,13 @@ from starlette.concurrency import run_in_threadpool
 from aisle.api.deps import ServicesDep, bearer_token
 from aisle.api.errors import ApiError
 from aisle.api.schemas import ErrorOut, ProductOut
+from aisle.bootstrap import Services
 from aisle.domain.catalog import Product
 
 router = APIRouter(prefix="/api/v1/products", tags=["catalog"])
 
 
-def product_out(product: Product) -> ProductOut:
+def product_out(product: Product, where: str | None = None) -> ProductOut:
     return ProductOut(
         gtin=product.gtin,
         name=product.name,
@@ -29,6 +30,7 @@ def product_out(product: Product) -> ProductOut:
         age_restricted=product.age_restricted,
         aisle=product.aisle,
         shelf=product.shelf,
+        where=where,
     )
 
 
@@ -45,8 +47,17 @@ async def search_products(
     token = bearer_token(request) or request.cookies.get("aisle_staff")
     if token is None or not await run_in_threadpool(_known_caller, services, token):
         raise ApiError(401, "unauthorized", "A cart, device or staff token is required")
-    found = await run_in_threadpool(services.catalog.search, q, limit=limit)
-    return [product_out(p) for p in found]
+    return await run_in_threadpool(_search, services, q, limit)
+
+
+def _search(services: Services, query: str, limit: int) -> list[ProductOut]:
+    found = services.catalog.search(query, limit=limit)
+    store_map = services.finder.store_map()
+    out = []
+    for product in found:
+        location = services.finder.where(product.aisle, product.shelf, store_map)
+        out.append(product_out(product, location.words if location is not None else None))
+    return out
 
 
 def _known_caller(services: ServicesDep, token: str) -> bool:

@@ -79,6 +79,24 @@ class DeclareOwnItemEvent(_Strict):
     t_ms: StrictInt | None = None
 
 
+class ShoppingListEvent(_Strict):
+    """The shopper's list, typed or pasted: entries split by commas or lines, an optional
+    count in front ("2 milk, eggs, bananas"). It replaces any earlier list."""
+
+    event_id: EventId
+    type: Literal["shopping_list"]
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class ChooseListEntryEvent(_Strict):
+    """Of a list entry's several matches, the one the shopper means."""
+
+    event_id: EventId
+    type: Literal["choose_list_entry"]
+    entry_id: Annotated[str, Field(min_length=1, max_length=10)]
+    gtin: Annotated[str, Field(min_length=1, max_length=14)]
+
+
 CartEventIn = Annotated[
     ScanEvent
     | RemoveEvent
@@ -86,7 +104,9 @@ CartEventIn = Annotated[
     | IdentifyMemberEvent
     | PresentCouponEvent
     | WeightEvent
-    | DeclareOwnItemEvent,
+    | DeclareOwnItemEvent
+    | ShoppingListEvent
+    | ChooseListEntryEvent,
     Field(discriminator="type"),
 ]
 
@@ -173,6 +193,24 @@ class VerificationOut(BaseModel):
     held_for_review: bool = Field(description="Checkout waits for an associate")
 
 
+class ListMatchOut(BaseModel):
+    gtin: str
+    name: str
+    where: str | None = Field(description="Aisle, bay and shelf in words; null: not on the map")
+
+
+class ListEntryOut(BaseModel):
+    entry_id: str
+    text: str = Field(description="As the shopper wrote it, without the count")
+    quantity: int
+    got: int = Field(description="Units in the cart that count towards it")
+    status: Literal["open", "done", "unmatched"]
+    needs_choice: bool = Field(description="Several products match and none is chosen yet")
+    chosen: str | None = Field(description="The GTIN the shopper chose")
+    matches: list[ListMatchOut] = Field(description="Best first; the first is used until chosen")
+    where: str | None = Field(description="Where the chosen or best match is")
+
+
 class CartStateOut(BaseModel):
     cart_id: str
     status: Literal["shopping", "checked_out"]
@@ -200,6 +238,10 @@ class CartStateOut(BaseModel):
     receipt_url: str | None
     updated_at: datetime
     verification: VerificationOut
+    shopping_list: list[ListEntryOut] = Field(
+        default_factory=list, description="The shopper's list, ticked off as items are scanned"
+    )
+    list_source: Literal["", "typed", "loyalty"] = ""
 
 
 class CheckoutOut(BaseModel):
@@ -220,6 +262,9 @@ class ProductOut(BaseModel):
     age_restricted: bool
     aisle: str
     shelf: str
+    where: str | None = Field(
+        default=None, description="Aisle, bay and shelf in words, from the store map"
+    )
 
 
 class StaffLoginIn(_Strict):
@@ -303,3 +348,77 @@ class ReviewDetailOut(ReviewSummaryOut):
 class ResolveReviewIn(_Strict):
     outcome: Literal["all_fine", "item_added", "item_removed", "audit"]
     note: Annotated[str, Field(max_length=500)] = ""
+
+
+class PlaceOut(BaseModel):
+    """A spot on the store map: the layout's centimetres, x along the front, y into the store."""
+
+    x: int
+    y: int
+
+
+class LocationOut(BaseModel):
+    where: str = Field(description="Aisle, bay and shelf in words")
+    aisle: str
+    bay: int
+    shelf: str
+    place: PlaceOut
+
+
+class ProductLocationOut(BaseModel):
+    gtin: str
+    name: str
+    location: LocationOut | None = Field(description="null: the map can't place it")
+    problem: str | None = Field(default=None, description="Why it is not on the map")
+
+
+class RouteStopOut(BaseModel):
+    number: int
+    entry_id: str
+    text: str = Field(description="The list entry, as written")
+    name: str = Field(description="The product it leads to")
+    gtin: str
+    location: LocationOut
+
+
+class RouteAisleOut(BaseModel):
+    aisle: str
+    items: list[str]
+
+
+class RouteOut(BaseModel):
+    start: str = Field(description="Where the cart is: near the last item scanned, or the entrance")
+    start_place: PlaceOut
+    stops: list[RouteStopOut] = Field(description="In walking order")
+    aisles: list[RouteAisleOut] = Field(description="The same stops, aisle by aisle")
+    length_m: str = Field(description="Walking distance to the exit, metres")
+    optimal: bool = Field(description="Proven shortest; otherwise the optimiser's best")
+    not_on_map: list[str] = Field(default_factory=list)
+    path: list[list[PlaceOut]] = Field(description="The walk, leg by leg, to draw")
+
+
+class LayoutAisleOut(BaseModel):
+    name: str
+    label: str
+    bays: int
+
+
+class LayoutOut(BaseModel):
+    layout_id: int
+    name: str
+    width_cm: int
+    depth_cm: int
+    aisles: list[LayoutAisleOut]
+
+
+class UnplacedOut(BaseModel):
+    gtin: str
+    name: str
+    aisle: str
+    shelf: str
+    problem: str
+
+
+class UnplacedListOut(BaseModel):
+    count: int
+    products: list[UnplacedOut] = Field(description="The first 500")

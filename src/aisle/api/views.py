@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import Request
 
 from aisle.api.schemas import (
@@ -11,6 +13,8 @@ from aisle.api.schemas import (
     DepositOut,
     FindingOut,
     HintOut,
+    ListEntryOut,
+    ListMatchOut,
     TaxOut,
     VerificationOut,
 )
@@ -108,7 +112,45 @@ def cart_state(view: CartView, *, base: str, services: Services) -> CartStateOut
         receipt_url=receipt_url(base, services, state.receipt_id) if state.receipt_id else None,
         updated_at=view.updated_at,
         verification=verification_out(state),
+        shopping_list=shopping_list_out(state, services),
+        list_source=_LIST_SOURCES.get(state.list_source, ""),
     )
+
+
+_LIST_SOURCES: dict[str, Literal["typed", "loyalty"]] = {"typed": "typed", "loyalty": "loyalty"}
+
+
+def shopping_list_out(state: CartState, services: Services) -> list[ListEntryOut]:
+    if not state.shopping_list:
+        return []
+    finder = services.finder
+    store_map = finder.store_map()
+
+    def where(aisle: str, shelf: str) -> str | None:
+        location = finder.where(aisle, shelf, store_map)
+        return location.words if location is not None else None
+
+    out = []
+    for progress in state.list_progress():
+        entry = progress.entry
+        best = entry.best
+        out.append(
+            ListEntryOut(
+                entry_id=entry.entry_id,
+                text=entry.text,
+                quantity=entry.quantity,
+                got=progress.got,
+                status=progress.status.value,
+                needs_choice=entry.ambiguous,
+                chosen=entry.chosen,
+                matches=[
+                    ListMatchOut(gtin=m.gtin, name=m.name, where=where(m.aisle, m.shelf))
+                    for m in entry.candidates
+                ],
+                where=where(best.aisle, best.shelf) if best is not None else None,
+            )
+        )
+    return out
 
 
 def finding_out(finding: Finding) -> FindingOut:

@@ -7,6 +7,7 @@ shopper or an associate can read: it quotes what was given and says what was exp
 from __future__ import annotations
 
 __all__ = [
+    "BadList",
     "BadReadings",
     "CartClosed",
     "CouponAlreadyPresented",
@@ -24,6 +25,7 @@ __all__ = [
     "Refused",
     "ReviewRequired",
     "UnknownLine",
+    "UnknownListEntry",
     "UnknownMember",
     "UnknownProduct",
     "WeightRequired",
@@ -124,3 +126,14 @@ class ReviewRequired(DomainError):
     """Checkout waits: an associate looks at the trip first."""
 
     code = "review_required"
+
+
+class BadList(DomainError):
+    """A shopping list that can't be read: no entries, an entry too long, a count out of range,
+    or a choice that is not one of an entry's matches."""
+
+    code = "bad_list"
+
+
+class UnknownListEntry(DomainError):
+    code = "unknown_list_entry"

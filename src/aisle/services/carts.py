@@ -45,11 +45,13 @@ from aisle.domain.cart import (
     CartOpened,
     CartState,
     CheckOut,
+    ChooseListEntry,
     CouponPresented,
     DeclareOwnItem,
     IdentifyMember,
     ItemScanned,
     Label,
+    MemberIdentified,
     PresentCoupon,
     RemoveLine,
     ReportWeight,
@@ -59,6 +61,7 @@ from aisle.domain.cart import (
     SetQuantity,
     ShoppingCommand,
     WeightMeasured,
+    WriteShoppingList,
 )
 from aisle.domain.catalog import Product, SoldBy
 from aisle.domain.errors import (
@@ -72,7 +75,7 @@ from aisle.domain.money import Money
 from aisle.domain.pricing import PricingPolicy, PricingResult, price_lines
 from aisle.domain.receipts import Payment, build_receipt_document
 from aisle.domain.verify import Decision, Finding, RiskSettings
-from aisle.services import loyalty, verification
+from aisle.services import loyalty, shopping, verification
 from aisle.services.errors import CartNotFound, PaymentDeclined, ReviewNotFound
 from aisle.services.ports import (
     CartSummary,
@@ -206,7 +209,8 @@ class CartService:
             uow.carts.lock(cart_id)
             answered = uow.events.version_of(cart_id, command.event_id)
             if answered is not None:
-                return self._load_view(uow, cart_id, up_to_version=answered)
+                followed = uow.events.version_of(cart_id, _follow_up(command.event_id))
+                return self._load_view(uow, cart_id, up_to_version=followed or answered)
             refused = uow.events.refusal_of(cart_id, command.event_id)
             if refused is not None:
                 raise Refused(*refused)
@@ -229,7 +233,18 @@ class CartService:
                 case PresentCoupon():
                     code = loyalty.typed_coupon(command.code, self._rules)
                     event = loyalty.present_coupon(uow, state, code, now)
+                case WriteShoppingList():
+                    event = state.write_list(shopping.match_list(uow, command.text, now))
+                case ChooseListEntry():
+                    event = state.choose_list_entry(command.entry_id, command.gtin)
             self._record(uow, state, command.event_id, event, now)
+            if isinstance(event, MemberIdentified) and not state.shopping_list:
+                saved = loyalty.saved_list(uow, event.member_id)
+                if saved:  # the list on their account comes along, if the cart has none yet
+                    brought = state.write_list(
+                        shopping.match_list(uow, saved, now), source="loyalty"
+                    )
+                    self._record(uow, state, _follow_up(command.event_id), brought, now)
             view = self._price(uow, state, now)
             self._summarise(uow, view)
             uow.commit()
@@ -528,6 +543,12 @@ class CartService:
                 alert_count=sum(len(line.warnings) for line in view.state.lines.values()),
             )
         )
+
+
+def _follow_up(event_id: str) -> str:
+    """The id of an event the server adds after a device's (the list a loyalty card brings);
+    "~" is outside the event ids a device may send."""
+    return f"~after:{event_id}"
 
 
 def _finding_out(finding: Finding) -> dict[str, Any]:

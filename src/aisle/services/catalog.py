@@ -29,6 +29,14 @@ class CatalogService:
         with self._uow() as uow:
             return uow.catalog.search(query, self._clock(), limit=limit)
 
+    def product(self, gtin: str) -> Product | None:
+        """The product with this GTIN (any of its forms), at its current price."""
+        digits = gtin.strip()
+        if not digits.isdigit() or len(digits) > 14:
+            return None
+        with self._uow() as uow:
+            return uow.catalog.by_gtin(digits.zfill(14), self._clock())
+
     def recall(self, gtin: str, batch: str, reason: str) -> RecalledLot:
         """Stop a batch of a product from being sold; carts refuse it from now on."""
         batch = batch.strip()

@@ -23,7 +23,14 @@ from aisle.domain.errors import DomainError, UnknownMember
 from aisle.domain.pricing import Offer, PricingResult, Shopper
 from aisle.services.ports import CouponRedemption, UnitOfWork
 
-__all__ = ["identify", "present_coupon", "redeem_coupons", "shopper", "typed_coupon"]
+__all__ = [
+    "identify",
+    "present_coupon",
+    "redeem_coupons",
+    "saved_list",
+    "shopper",
+    "typed_coupon",
+]
 
 
 def identify(uow: UnitOfWork, state: CartState, loyalty_code: str) -> MemberIdentified:
@@ -34,6 +41,12 @@ def identify(uow: UnitOfWork, state: CartState, loyalty_code: str) -> MemberIden
             f"We don't know loyalty card {code!r}: check the number, or ask an associate"
         )
     return state.identify_member(member.member_id)
+
+
+def saved_list(uow: UnitOfWork, member_id: str) -> str:
+    """The shopping list kept on the member's account ("" when there is none)."""
+    member = uow.members.get(member_id)
+    return member.shopping_list if member is not None else ""
 
 
 def typed_coupon(text: str, rules: ScanRules) -> str:

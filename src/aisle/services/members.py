@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from aisle.domain.errors import DomainError
+from aisle.domain.shopping_list import parse_list
 from aisle.services.ports import Clock, Member, UnitOfWorkFactory
 
 __all__ = ["MemberService"]
@@ -24,9 +25,15 @@ class MemberService:
         self._clock = clock
 
     def add(
-        self, member_id: str, *, name: str | None = None, coupons: Sequence[str] = ()
+        self,
+        member_id: str,
+        *,
+        name: str | None = None,
+        coupons: Sequence[str] = (),
+        shopping_list: str | None = None,
     ) -> Member:
-        """Add a member, or load more coupons to one (and rename it when ``name`` is given)."""
+        """Add a member, or load more coupons to one (and rename it when ``name`` is given, and
+        replace its saved shopping list when ``shopping_list`` is)."""
         member_id = member_id.strip()
         if not _MEMBER_ID.fullmatch(member_id):
             raise DomainError(
@@ -36,15 +43,25 @@ class MemberService:
         for code in codes:
             if not _COUPON.fullmatch(code):
                 raise DomainError(f"Coupon code {code!r}: expected 1 to 100 characters, no spaces")
+        if shopping_list is not None and shopping_list.strip():
+            parse_list(shopping_list)  # refuse a list the cart could not read, now
         with self._uow(write=True) as uow:
             known = uow.members.get(member_id)
             if known is None:
-                member = Member(member_id=member_id, name=(name or "").strip(), coupons=codes)
+                member = Member(
+                    member_id=member_id,
+                    name=(name or "").strip(),
+                    coupons=codes,
+                    shopping_list=(shopping_list or "").strip(),
+                )
                 uow.members.add(member, self._clock())
             else:
                 held = known.coupons + tuple(c for c in codes if c not in known.coupons)
                 renamed = known.name if name is None else name.strip()
-                uow.members.update(Member(member_id=member_id, name=renamed, coupons=held))
+                kept = known.shopping_list if shopping_list is None else shopping_list.strip()
+                uow.members.update(
+                    Member(member_id=member_id, name=renamed, coupons=held, shopping_list=kept)
+                )
             added = uow.members.get(member_id)
             uow.commit()
         assert added is not None

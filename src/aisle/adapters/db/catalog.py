@@ -19,6 +19,7 @@ from aisle.domain.barcodes import RecalledLot
 from aisle.domain.catalog import NetContent, PriceChange, Product, SoldBy, TaxClass
 from aisle.domain.money import Money
 from aisle.domain.pricing import PriceReduction
+from aisle.services.ports import ProductPlace
 
 __all__ = ["SqlCatalog", "fold"]
 
@@ -180,6 +181,16 @@ class SqlCatalog:
 
     def count(self) -> int:
         return int(self._conn.execute(select(func.count()).select_from(t.products)).scalar_one())
+
+    def places(self) -> list[ProductPlace]:
+        """Where every product is shelved, as the catalog says (aisle and shelf in words)."""
+        p = t.products
+        query = select(p.c.gtin, p.c.name, p.c.aisle, p.c.shelf).order_by(p.c.gtin)
+        rows = self._conn.execute(query)
+        return [
+            ProductPlace(gtin=row.gtin, name=row.name, aisle=row.aisle, shelf=row.shelf)
+            for row in rows
+        ]
 
     def existing(self, gtins: Collection[str]) -> dict[str, dict[str, Any]]:
         """The stored rows of these products, by GTIN, for an import to compare against."""

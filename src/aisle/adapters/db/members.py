@@ -34,12 +34,20 @@ class SqlMembers:
         codes = self._conn.execute(
             select(mc.c.code).where(mc.c.member_id == member_id).order_by(mc.c.code)
         ).scalars()
-        return Member(member_id=row.member_id, name=row.name, coupons=tuple(codes))
+        return Member(
+            member_id=row.member_id,
+            name=row.name,
+            coupons=tuple(codes),
+            shopping_list=row.shopping_list,
+        )
 
     def add(self, member: Member, added_at: datetime) -> None:
         self._conn.execute(
             insert(t.members).values(
-                member_id=member.member_id, name=member.name, added_at=added_at
+                member_id=member.member_id,
+                name=member.name,
+                shopping_list=member.shopping_list,
+                added_at=added_at,
             )
         )
         self._add_coupons(member.member_id, member.coupons)
@@ -48,7 +56,7 @@ class SqlMembers:
         self._conn.execute(
             update(t.members)
             .where(t.members.c.member_id == member.member_id)
-            .values(name=member.name)
+            .values(name=member.name, shopping_list=member.shopping_list)
         )
         mc = t.member_coupons
         held = set(

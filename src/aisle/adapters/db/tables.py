@@ -231,6 +231,7 @@ members = Table(
     Column("member_id", String(40), primary_key=True),
     Column("name", String(200), nullable=False, server_default=""),
     Column("added_at", UtcDateTime(), nullable=False),
+    Column("shopping_list", Text(), nullable=False, server_default=""),
 )
 
 # Digital coupons loaded to a member's account: they apply whenever the member shops.
@@ -307,4 +308,14 @@ reviews = Table(
     Column("resolved_at", UtcDateTime()),
     Index("ix_reviews_status", "status", "created_at"),
     Index("ix_reviews_member", "member_id"),
+)
+
+# Every store layout a manager loaded, as written; the newest is the store's layout.
+store_layouts = Table(
+    "store_layouts",
+    metadata,
+    Column("layout_id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("loaded_at", UtcDateTime(), nullable=False),
 )

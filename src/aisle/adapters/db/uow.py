@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 
 from aisle.adapters.db.catalog import SqlCatalog
 from aisle.adapters.db.engine import FairLock
+from aisle.adapters.db.layouts import SqlLayouts
 from aisle.adapters.db.members import SqlCouponRedemptions, SqlMembers
 from aisle.adapters.db.promotions import SqlPromotions
 from aisle.adapters.db.repositories import (
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     promotions: SqlPromotions
     weights: SqlWeights
     reviews: SqlReviews
+    layouts: SqlLayouts
 
     def __init__(
         self, engine: Engine, *, write: bool, store: str = "", write_lock: FairLock | None = None
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
         self.promotions = SqlPromotions(conn, self._store)
         self.weights = SqlWeights(conn)
         self.reviews = SqlReviews(conn)
+        self.layouts = SqlLayouts(conn)
         return self
 
     @property

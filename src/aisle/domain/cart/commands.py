@@ -53,6 +53,19 @@ class PresentCoupon:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WriteShoppingList:
+    event_id: str
+    text: str  # as typed or pasted: "2 milk, eggs, bananas"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChooseListEntry:
+    event_id: str
+    entry_id: str
+    gtin: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckOut:
     event_id: str
     payment_provider: str = "demo"
@@ -67,6 +80,8 @@ ShoppingCommand = (
     | PresentCoupon
     | ReportWeight
     | DeclareOwnItem
+    | WriteShoppingList
+    | ChooseListEntry
 )
 
 CartCommand = ShoppingCommand | CheckOut

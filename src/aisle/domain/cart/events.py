@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from aisle.domain.catalog import SoldBy
+from aisle.domain.shopping_list import ListEntry, ListMatch
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,6 +146,27 @@ class CouponPresented:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ShoppingListWritten:
+    """The shopper wrote (or brought, from their loyalty account) a list; it replaces any
+    earlier one. Each entry keeps the products it matched at that moment."""
+
+    TYPE: ClassVar[str] = "cart.shopping_list_written"
+    VERSION: ClassVar[int] = 1
+    entries: tuple[ListEntry, ...]
+    source: str = "typed"  # or "loyalty"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListEntryChosen:
+    """Of an entry's several matches, the shopper chose this one."""
+
+    TYPE: ClassVar[str] = "cart.list_entry_chosen"
+    VERSION: ClassVar[int] = 1
+    entry_id: str
+    gtin: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CartCheckedOut:
     TYPE: ClassVar[str] = "cart.checked_out"
     VERSION: ClassVar[int] = 1
@@ -166,6 +188,8 @@ CartEvent = (
     | OwnItemDeclared
     | ReviewRequested
     | ReviewResolved
+    | ShoppingListWritten
+    | ListEntryChosen
 )
 
 _TYPES: dict[str, type[CartEvent]] = {
@@ -182,6 +206,8 @@ _TYPES: dict[str, type[CartEvent]] = {
         OwnItemDeclared,
         ReviewRequested,
         ReviewResolved,
+        ShoppingListWritten,
+        ListEntryChosen,
     )
 }
 
@@ -194,6 +220,10 @@ def event_to_payload(event: CartEvent) -> dict[str, Any]:
             payload[key] = str(value)
         elif isinstance(value, SoldBy):
             payload[key] = value.value
+        elif key == "entries":
+            payload[key] = [
+                {**entry, "candidates": list(entry["candidates"])} for entry in value
+            ]  # asdict made each match a dict already
         elif isinstance(value, tuple):
             payload[key] = [list(v) if isinstance(v, tuple) else v for v in value]
     return payload
@@ -250,5 +280,15 @@ def event_from_payload(type_name: str, version: int, payload: dict[str, Any]) ->
             value = tuple(value)
         elif f.name == "samples":
             value = tuple((int(t), int(mg)) for t, mg in value)
+        elif f.name == "entries":
+            value = tuple(
+                ListEntry(
+                    **{
+                        **entry,
+                        "candidates": tuple(ListMatch(**m) for m in entry["candidates"]),
+                    }
+                )
+                for entry in value
+            )
         values[f.name] = value
     return cls(**values)

@@ -27,11 +27,13 @@ from aisle.domain.cart.events import (
     CouponPresented,
     ItemScanned,
     LineRemoved,
+    ListEntryChosen,
     MemberIdentified,
     OwnItemDeclared,
     QuantityChanged,
     ReviewRequested,
     ReviewResolved,
+    ShoppingListWritten,
     WeightMeasured,
 )
 from aisle.domain.catalog import Product, SoldBy
@@ -47,10 +49,12 @@ from aisle.domain.errors import (
     NotPriced,
     OwnItemAlreadyDeclared,
     UnknownLine,
+    UnknownListEntry,
     WeightRequired,
 )
 from aisle.domain.money import Money
 from aisle.domain.pricing import LineToPrice
+from aisle.domain.shopping_list import EntryProgress, ListEntry, progress
 from aisle.domain.verify import (
     ListChange,
     SignalProblem,
@@ -125,6 +129,8 @@ class CartState:
     clock_ms: int | None = None  # the latest moment of the cart's own clock it has told us
     review_id: str | None = None
     review_outcome: str | None = None  # None while a requested review is open
+    shopping_list: tuple[ListEntry, ...] = ()
+    list_source: str = ""
 
     @classmethod
     def replay(cls, cart_id: str, events: Iterable[CartEvent]) -> CartState:
@@ -209,6 +215,14 @@ class CartState:
                 self.member_id = event.member_id
             case CouponPresented():
                 self.coupons += (event.code,)
+            case ShoppingListWritten():
+                self.shopping_list = event.entries
+                self.list_source = event.source
+            case ListEntryChosen():
+                self.shopping_list = tuple(
+                    entry.choose(event.gtin) if entry.entry_id == event.entry_id else entry
+                    for entry in self.shopping_list
+                )
             case CartCheckedOut():
                 self.status = CartStatus.CHECKED_OUT
                 self.receipt_id = event.receipt_id
@@ -360,6 +374,21 @@ class CartState:
             raise CouponAlreadyUsed(f"This coupon has already been used ({code})")
         return CouponPresented(code=code)
 
+    def write_list(
+        self, entries: tuple[ListEntry, ...], *, source: str = "typed"
+    ) -> ShoppingListWritten:
+        """Entries already matched to products (by the service, which searches the catalog)."""
+        self._require_open()
+        return ShoppingListWritten(entries=entries, source=source)
+
+    def choose_list_entry(self, entry_id: str, gtin: str) -> ListEntryChosen:
+        self._require_open()
+        entry = next((e for e in self.shopping_list if e.entry_id == entry_id), None)
+        if entry is None:
+            raise UnknownListEntry(f"There is no list entry {entry_id!r} on this cart")
+        entry.choose(gtin)  # refuses a product that is not one of its matches
+        return ListEntryChosen(entry_id=entry_id, gtin=gtin)
+
     def check_out(
         self, *, receipt_id: str, total: Money, payment_provider: str, payment_reference: str
     ) -> CartCheckedOut:
@@ -425,6 +454,13 @@ class CartState:
             if step.delta_mg > 0 and grams > 0 and grams * 1000 not in taken:
                 return grams
         return None
+
+    def list_progress(self) -> list[EntryProgress]:
+        """The list's entries, each with the units in the cart that tick it off."""
+        in_cart: dict[str, int] = {}
+        for line in self.lines.values():
+            in_cart[line.gtin] = in_cart.get(line.gtin, 0) + line.quantity
+        return progress(self.shopping_list, in_cart)
 
     @property
     def has_scale(self) -> bool:

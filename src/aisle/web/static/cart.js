@@ -11,7 +11,8 @@
  * - scanning: a USB scanner "types" digits and Enter anywhere on the page; those keystrokes are
  *   buffered and posted as a scan event;
  * - delivery: every event carries an event_id; after a network failure it is resent with the
- *   same id, which the server uses to apply it exactly once.
+ *   same id, which the server uses to apply it exactly once;
+ * - the map: drawn by the server as SVG (the product pinned, the cart, the route), shown as is.
  */
 "use strict";
 
@@ -77,6 +78,7 @@
   }
 
   function whereText(product) {
+    if (product.where) return product.where; // "Aisle 5 (Pantry), bay 2, shelf 3", from the store map
     const parts = [];
     const aisle = String(product.aisle ?? "").trim();
     const shelf = String(product.shelf ?? "").trim();
@@ -460,6 +462,7 @@
     $("total").textContent = money(cart.total, currency);
     $("age-note").hidden = !cart.age_check_required;
     renderVerification(cart.verification);
+    renderList(cart);
     $("checkout").disabled = cart.lines.length === 0 || cart.status !== "shopping";
 
     $("pay-count").textContent = itemsText(cart.item_count);
@@ -497,6 +500,20 @@
 
   $("checkout").addEventListener("click", () => {
     if (!state.current || state.current.lines.length === 0) return;
+    const open = (state.current.shopping_list || []).filter((entry) => entry.status === "open");
+    if (open.length) {
+      // "Did you forget the eggs? Aisle 1, bay 7": asked once, before paying.
+      $("forgot-list").replaceChildren(...open.map((entry) => el("li", { "data-testid": "forgot-entry" },
+        el("strong", { text: `Did you forget the ${entry.text}?` }),
+        entry.where ? el("span", { text: ` ${entry.where}` }) : null)));
+      $("forgot-dialog").showModal();
+      return;
+    }
+    showView("pay");
+  });
+  $("forgot-back").addEventListener("click", () => $("forgot-dialog").close());
+  $("forgot-pay").addEventListener("click", () => {
+    $("forgot-dialog").close();
     showView("pay");
   });
   $("pay-back").addEventListener("click", () => showView("cart"));
@@ -759,6 +776,8 @@
     $("search-input").value = "";
     $("loyalty-input").value = "";
     $("coupon-input").value = "";
+    $("list-input").value = "";
+    editingList = false;
     $("search-results").replaceChildren(finderHint());
     $("lines").replaceChildren();
     await startTrip();
@@ -848,6 +867,129 @@
       (cart) => `Coupon ${cart.coupons[cart.coupons.length - 1] || ""} added.`);
   });
 
+  /* ------------------------------------------------------------------ the shopping list */
+
+  let editingList = false;
+
+  function renderList(cart) {
+    const entries = cart.shopping_list || [];
+    const hasList = entries.length > 0;
+    $("list-form").hidden = hasList && !editingList;
+    $("list-edit").hidden = !hasList || editingList;
+    $("list-entries").hidden = !hasList;
+    $("route-button").hidden = !entries.some((entry) => entry.status === "open");
+    $("list-entries").replaceChildren(...entries.map(entryNode));
+  }
+
+  function entryNode(entry) {
+    const done = entry.status === "done";
+    const mark = done ? "✓" : entry.status === "unmatched" ? "?" : "○";
+    const count = entry.quantity > 1 ? `${Math.min(entry.got, entry.quantity)}/${entry.quantity} ` : "";
+    const node = el("li", { class: `entry entry-${entry.status}`, "data-testid": "list-entry", "data-status": entry.status },
+      el("span", { class: "entry-mark", "aria-hidden": "true", text: mark }),
+      el("span", { class: "entry-text", text: `${count}${entry.text}` }));
+    if (entry.status === "unmatched") {
+      node.append(el("span", { class: "entry-where", text: "Not found in this store — an associate can help" }));
+      return node;
+    }
+    if (done) return node;
+    const chosen = entry.matches.find((match) => match.gtin === entry.chosen);
+    if (chosen) node.append(el("span", { class: "entry-where", "data-testid": "entry-where", text: `${chosen.name} · ${chosen.where || "ask an associate"}` }));
+    else if (entry.where) node.append(el("span", { class: "entry-where", "data-testid": "entry-where", text: entry.where }));
+    if (entry.needs_choice) {
+      // Any of them ticks the entry off; choosing one says which to look for.
+      const select = el("select", { class: "entry-choice", "data-testid": "entry-choice", "aria-label": `Which ${entry.text}?` },
+        el("option", { value: "", text: "Which one? (any will do)" }),
+        ...entry.matches.map((match) => el("option", { value: match.gtin, text: match.name })));
+      select.addEventListener("change", () => {
+        if (select.value) sendEvent({ type: "choose_list_entry", entry_id: entry.entry_id, gtin: select.value });
+      });
+      node.append(select);
+    }
+    return node;
+  }
+
+  $("list-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("list-input").value.trim();
+    if (!text || !state.cart || state.view === "receipt") return;
+    sendEvent({ type: "shopping_list", text }).then((cartState) => {
+      if (!cartState) return;
+      editingList = false;
+      renderList(cartState);
+      const missing = cartState.shopping_list.filter((entry) => entry.status === "unmatched");
+      if (missing.length) showMessage(`We couldn't find ${missing.map((e) => `“${e.text}”`).join(", ")} in this store.`, "info", 6);
+    });
+  });
+  $("list-input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      $("list-form").requestSubmit();
+    }
+  });
+  $("list-edit").addEventListener("click", () => {
+    const entries = (state.current && state.current.shopping_list) || [];
+    $("list-input").value = entries.map((e) => (e.quantity > 1 ? `${e.quantity} ${e.text}` : e.text)).join(", ");
+    editingList = true;
+    if (state.current) renderList(state.current);
+    $("list-input").focus();
+  });
+
+  /* ------------------------------------------------------------------ the map */
+
+  async function fetchMap(query) {
+    const response = await fetch(`${API}/store/map?${query}`, {
+      headers: { Authorization: `Bearer ${state.cart.token}`, Accept: "image/svg+xml" },
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new HttpError(response.status, (data && data.error && data.error.code) || "map",
+        (data && data.error && data.error.message) || "The map isn't available right now.");
+    }
+    return response.text();
+  }
+
+  function openMap(title, where, svg, steps) {
+    $("map-title").textContent = title;
+    $("map-where").textContent = where;
+    // The server's own SVG (no script in it): shown as it came.
+    $("map").innerHTML = svg;
+    $("route-steps").hidden = !steps;
+    $("route-steps").replaceChildren(...(steps || []));
+    if (!$("map-dialog").open) $("map-dialog").showModal();
+  }
+
+  async function showOnMap(product) {
+    if (!state.cart) return;
+    try {
+      const cart = encodeURIComponent(state.cart.cart_id);
+      const svg = await fetchMap(`gtin=${encodeURIComponent(product.gtin)}&cart=${cart}`);
+      openMap(product.name, product.where || whereText(product), svg, null);
+    } catch (error) {
+      showMessage(error.message || "The map isn't available right now.");
+    }
+  }
+
+  async function showRoute() {
+    if (!state.cart) return;
+    const cart = encodeURIComponent(state.cart.cart_id);
+    try {
+      const route = await api("GET", `/carts/${cart}/route`, { token: state.cart.token });
+      const svg = await fetchMap(`cart=${cart}&route=true`);
+      const steps = route.stops.map((stop) => el("li", { "data-testid": "route-step" },
+        el("strong", { text: stop.text }), ` — ${stop.location.where}`));
+      steps.push(el("li", { class: "route-exit", text: "Then the checkouts and the exit" }));
+      const minutes = Math.max(1, Math.round(Number(route.length_m) / 60)); // about 1 m/s with a cart
+      openMap("Your way round", `From ${route.start}: ${route.stops.length} stops, about ${route.length_m} m (${minutes} min)`, svg, steps);
+    } catch (error) {
+      showMessage(error.message || "The route isn't available right now.");
+    }
+  }
+
+  $("route-button").addEventListener("click", showRoute);
+  $("map-close").addEventListener("click", () => $("map-dialog").close());
+
   /* ------------------------------------------------------------------ the product finder */
 
   let searchTimer = null;
@@ -901,10 +1043,15 @@
         el("strong", { text: `${money(product.price)}${perKg ? "/kg" : ""}` }),
         product.brand ? ` · ${product.brand}` : null),
       where ? el("div", { class: "result-where", text: where }) : null,
-      el("button", {
-        type: "button", class: "btn-quiet", "data-testid": "search-add", "aria-label": `Add ${product.name}`, text: "Add",
-        onclick: () => scan(product.gtin),
-      }));
+      el("div", { class: "result-actions" },
+        el("button", {
+          type: "button", class: "btn-quiet", "data-testid": "search-map", "aria-label": `Show ${product.name} on the map`,
+          text: "Map", onclick: () => showOnMap(product),
+        }),
+        el("button", {
+          type: "button", class: "btn-quiet", "data-testid": "search-add", "aria-label": `Add ${product.name}`, text: "Add",
+          onclick: () => scan(product.gtin),
+        })));
   }
 
   /* ------------------------------------------------------------------ start */
