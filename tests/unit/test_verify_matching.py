@@ -219,3 +219,28 @@ def test_a_scan_long_after_a_step_is_not_part_of_things_placed_together() -> Non
              [Placement(t_ms=7_000, grams=620)])  # fmt: skip
     # not "beer and chocolate together": the chocolate came 27 s after the step
     assert FindingKind.NOT_PLACED in kinds(v)
+
+
+def test_a_swap_placed_right_after_its_scan_is_not_explained_away_by_a_later_scan() -> None:
+    # Trip 112 of the simulator: a 200 ml juice scanned, a 461 g bottle placed at once; 20 s
+    # later two cans scanned and placed together. The bottle's step fits one can's loose
+    # guess, and the juice fits the cans' step with one can, but the bottle came seconds after
+    # the juice was scanned: it is the juice's to explain.
+    juice = UnitWeight(mean_mg=241_000, spread_mg=21_000, observations=1)
+    can = UnitWeight(mean_mg=381_000, spread_mg=29_000, observations=1)
+    v = trip(
+        [scan(39_000, "juice", juice), scan(61_500, "can", can), scan(63_000, "can", can)],
+        [Placement(t_ms=41_000, grams=461), Placement(t_ms=65_700, grams=692)],
+    )
+    juice_findings = [f for f in v.findings if f.line_id == "juice"]
+    assert [f.kind for f in juice_findings] in (
+        [FindingKind.WEIGHT_MISMATCH],
+        [FindingKind.EXTRA_UNITS],
+    )
+    assert not any(f.line_id == "can" for f in v.findings)
+
+
+def test_an_item_placed_before_its_scan_is_still_matched_when_no_other_scan_claims_it() -> None:
+    v = trip([scan(5_000, "milk", MILK), scan(40_000, "chocolate", CHOCOLATE)],
+             [Placement(t_ms=7_000, grams=1_060), Placement(t_ms=25_000, grams=108)])  # fmt: skip
+    assert v.status is Severity.CLEAR

@@ -158,6 +158,22 @@ def _tolerance(weight: UnitWeight, n: int, s: MatchSettings) -> int:
     return s.z * weight.spread_mg * math.isqrt(n * 10_000) // 100 + s.resolution_mg
 
 
+OWNED_WITHIN_MS = 10_000
+"""A step this soon after a scan (of the same sign) is that scan's, unless it explains it not."""
+
+
+def _owner(
+    opens: Sequence[_Open], step: Step, same_sign: Callable[[_Open, Step], bool]
+) -> _Open | None:
+    """The latest change before ``step``, of its sign, within :data:`OWNED_WITHIN_MS`."""
+    before = [
+        o
+        for o in opens
+        if same_sign(o, step) and 0 <= step.t_ms - o.change.t_ms <= OWNED_WITHIN_MS
+    ]
+    return max(before, key=lambda o: o.change.t_ms, default=None)
+
+
 def _grams(mg: int) -> str:
     return f"{(mg + 500) // 1000 if mg >= 0 else -((-mg + 500) // 1000)} g"
 
@@ -205,7 +221,12 @@ def verify(
     #    taken greedily: a pack of a tightly known weight finds its step before a looser guess
     #    can take it. Near in time first; a late placement only after every other explanation
     #    (placed together, taken back) has had its chance.
-    def pair_up(after_ms: int) -> None:
+    #    A step seconds after a scan is that scan's to explain first: it is not given to a scan
+    #    made long after it while the scan just before it is still open (a swapped item placed
+    #    right after its cheap scan must not be explained away by a later scan's tolerance).
+    owners = [_owner(opens, step, same_sign) for step in free]
+
+    def pair_up(after_ms: int, *, owned: bool) -> None:
         pairs: list[tuple[Fraction, int, int]] = []
         for i, o in enumerate(opens):
             assert o.expected_mg is not None
@@ -213,6 +234,15 @@ def verify(
                 continue
             for k, step in enumerate(free):
                 if k in used or not window(o, step, after_ms):
+                    continue
+                owner = owners[k]
+                if (
+                    owned
+                    and owner is not None
+                    and owner is not o
+                    and not owner.settled
+                    and o.change.t_ms - step.t_ms > TOGETHER_SCANNED_AFTER_MS
+                ):
                     continue
                 off = abs(step.delta_mg - o.expected_mg)
                 if off > o.tolerance_mg:
@@ -230,7 +260,7 @@ def verify(
             opens[i].steps.append(free[k])
             opens[i].settled = True
 
-    pair_up(s.ask_after_ms)
+    pair_up(s.ask_after_ms, owned=True)
 
     # 2. a change taken back: a scan and a removal (or lower quantity) of the same line cancel
     #    out, and so do the item's steps in and out if the scale saw it come and go (whatever
@@ -307,7 +337,7 @@ def verify(
             o.steps.extend(free[k] for k in picked)
             o.settled = True
 
-    pair_up(s.place_within_ms)  # placed late, when the cart asked
+    pair_up(s.place_within_ms, owned=False)  # placed late, when the cart asked
 
     findings: list[Finding] = []
 

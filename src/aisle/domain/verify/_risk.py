@@ -85,25 +85,40 @@ def _likelihood(finding: Finding) -> int:
     >>> def mismatch(off: int, firm: bool = True) -> int:
     ...     return _likelihood(Finding(kind=FindingKind.WEIGHT_MISMATCH, severity=Severity.REVIEW,
     ...         t_ms=0, message="", detail="", firm=firm, off_permille=off))
-    >>> mismatch(1_000), mismatch(3_500), mismatch(12_000), mismatch(12_000, firm=False)
-    (600000, 785000, 970000, 700000)
+    >>> mismatch(1_000), mismatch(3_500), mismatch(6_000), mismatch(12_000)
+    (600000, 785000, 970000, 985000)
+    >>> mismatch(12_000, firm=False)
+    700000
     >>> [_likelihood(Finding(kind=FindingKind.UNSCANNED_ITEM, severity=Severity.ATTENTION,
     ...     t_ms=0, message="", detail="", delta_mg=g * 1000)) for g in (25, 60, 100, 900)]
-    [550000, 746000, 970000, 970000]
+    [550000, 746000, 970000, 996666]
     """
     if finding.kind is FindingKind.UNSCANNED_ITEM and finding.delta_mg is not None:
-        low, high = _UNSCANNED_PPM
-        span = UNSCANNED_HEAVY_MG - UNSCANNED_LIGHT_MG
-        over = min(max(abs(finding.delta_mg) - UNSCANNED_LIGHT_MG, 0), span)
-        return low + (high - low) * over // span
+        return _ramp(abs(finding.delta_mg), UNSCANNED_LIGHT_MG, UNSCANNED_HEAVY_MG, *_UNSCANNED_PPM)
     scaled = _BY_DISTANCE.get(finding.kind)
     if scaled is not None and finding.off_permille > 0:
         low, high = scaled[0] if finding.firm else scaled[1]
-        over = min(max(finding.off_permille - 1_000, 0), OFF_CERTAIN - 1_000)
-        return low + (high - low) * over // (OFF_CERTAIN - 1_000)
+        if not finding.firm:  # however far off, a guess may be what is wrong
+            return _ramp(min(finding.off_permille, OFF_CERTAIN), 1_000, OFF_CERTAIN, low, high)
+        return _ramp(finding.off_permille, 1_000, OFF_CERTAIN, low, high)
     if finding.firm:
         return _LIKELIHOOD_PPM[finding.kind]
     return _GUESSED_PPM.get(finding.kind, _LIKELIHOOD_PPM[finding.kind])
+
+
+def _ramp(x: int, start: int, full: int, low: int, high: int) -> int:
+    """``low`` up to ``start``, rising straight to ``high`` at ``full``, then on towards
+    certainty without reaching it: twice as far, half the rest. Past ``full`` the evidence still
+    ranks (so that trips never tie at a cap and fall out of the budget together).
+
+    >>> [_ramp(x, 1, 3, 500_000, 900_000) for x in (0, 2, 3, 6, 3_000_000)]
+    [500000, 700000, 900000, 950000, 999999]
+    """
+    if x <= start:
+        return low
+    if x <= full:
+        return low + (high - low) * (x - start) // (full - start)
+    return PPM - max(-(-(PPM - high) * full // x), 1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
