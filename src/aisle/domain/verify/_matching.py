@@ -167,9 +167,7 @@ def _owner(
 ) -> _Open | None:
     """The latest change before ``step``, of its sign, within :data:`OWNED_WITHIN_MS`."""
     before = [
-        o
-        for o in opens
-        if same_sign(o, step) and 0 <= step.t_ms - o.change.t_ms <= OWNED_WITHIN_MS
+        o for o in opens if same_sign(o, step) and 0 <= step.t_ms - o.change.t_ms <= OWNED_WITHIN_MS
     ]
     return max(before, key=lambda o: o.change.t_ms, default=None)
 
