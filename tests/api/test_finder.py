@@ -228,3 +228,8 @@ def test_two_entries_on_the_same_bay_are_one_stop_of_the_walk(store: Api) -> Non
     assert len(set(places)) == 1  # the same chiller
     assert len(route["path"]) == 2  # to the chiller once, then to the exit
     assert one["stops"][0]["location"]["aisle"] == "Produce"
+    drawn = store.client.get(
+        f"/api/v1/store/map?cart={cart.cart_id}&route=true", headers=cart.auth
+    ).text
+    assert drawn.count('class="map-stop"') == 1
+    assert 'data-stop="1, 2"' in drawn

@@ -94,13 +94,20 @@ def store_map_svg(
             if len(leg) >= 2:
                 points = " ".join(f"{p.x},{y(p.y)}" for p in leg)
                 out.append(f'<polyline class="map-route" points="{points}"/>')
+        # stops on one spot (two entries on one bay) share a marker: "2, 3"
+        spots: dict[Point, list[tuple[int, str]]] = {}
         for number, (point, what) in enumerate(route.stops, start=1):
-            r = int(scale * 0.75)
+            spots.setdefault(point, []).append((number, what))
+        for point, here_stops in spots.items():
+            numbers = ", ".join(str(n) for n, _ in here_stops)
+            titles = "; ".join(f"{n}. {what}" for n, what in here_stops)
+            r = int(scale * (0.75 if len(here_stops) == 1 else 1.0))
             out.append(
-                f'<g class="map-stop" data-stop="{number}"><title>{number}. {escape(what)}</title>'
+                f'<g class="map-stop" data-stop="{numbers}"><title>{escape(titles)}</title>'
                 f'<circle cx="{point.x}" cy="{y(point.y)}" r="{r}"/>'
-                f'<text x="{point.x}" y="{y(point.y) + r // 2}" text-anchor="middle" '
-                f'font-size="{int(r * 1.3)}" {_FONT}>{number}</text></g>'
+                f'<text x="{point.x}" y="{y(point.y) + r // 3}" text-anchor="middle" '
+                f'font-size="{int(scale * 0.95 if len(here_stops) > 1 else r * 1.3)}" '
+                f"{_FONT}>{numbers}</text></g>"
             )
     if here is not None:
         r = int(scale * 0.55)
