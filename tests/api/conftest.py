@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from aisle.api.app import create_app
 from aisle.bootstrap import Services
-from tests.support.store import demo_store, make_settings
+from tests.support.store import SECRET, demo_store, make_settings
 
 
 @dataclass
@@ -71,3 +71,14 @@ def api(tmp_path: Path) -> Iterator[Api]:
     with TestClient(create_app(settings, services)) as client:
         yield Api(client, services, device_token)
     services.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """For the ``aisle`` command: a fresh data folder, a good secret, no stray settings."""
+    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AISLE_SECRET_KEY", SECRET)
+    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("AISLE_DEMO", raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    return tmp_path

@@ -8,19 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from aisle.cli import app
-from tests.support.store import SECRET
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("AISLE_SECRET_KEY", SECRET)
-    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("AISLE_DEMO", raising=False)
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    return tmp_path
 
 
 def test_db_upgrade_creates_the_sqlite_database_in_the_data_folder(env: Path) -> None:

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from aisle.cli import DEMO_LAYOUT, app
-from tests.support.store import SECRET
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("AISLE_SECRET_KEY", SECRET)
-    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("AISLE_DEMO", raising=False)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 BROKEN = """\

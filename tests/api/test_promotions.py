@@ -13,21 +13,11 @@ from typer.testing import CliRunner
 from aisle.cli import app
 from aisle.demo.catalog import demo_products
 from tests.api.conftest import Api
-from tests.support.store import SECRET, demo_store, ean, make_settings
+from tests.support.store import demo_store, ean, make_settings
 
 runner = CliRunner()
 DEMO_FILE = Path(__file__).resolve().parents[2] / "src" / "aisle" / "demo" / "promotions.yaml"
 BY_NAME = {p.name: p for p in demo_products()}
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("AISLE_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("AISLE_SECRET_KEY", SECRET)
-    monkeypatch.delenv("AISLE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("AISLE_DEMO", raising=False)
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    return tmp_path
 
 
 @pytest.fixture
