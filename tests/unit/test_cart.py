@@ -252,3 +252,21 @@ def test_a_version_1_scan_reads_as_one_item_without_a_label() -> None:
         None,
         (),
     )
+
+
+def test_a_copy_of_the_cart_goes_its_own_way() -> None:
+    original = open_cart()
+    scan(original)
+    original.apply(original.measure([(1_000, 0.0), (1_100, 1.5), (1_200, 0.5)]))
+    copied = original.copy()
+    assert copied == original
+    scan(copied, MILK)
+    copied.apply(copied.measure([(2_000, 1_100.0), (2_100, 1_101.0)]))
+    copied.apply(copied.remove(next(iter(copied.lines))))
+    assert original.lines and original.lines != copied.lines
+    assert original.scale.readings == 3 and copied.scale.readings == 5
+    assert len(original.lines) == 1 and original.unclocked_units == 1
+    replayed = open_cart()
+    scan(replayed)
+    replayed.apply(replayed.measure([(1_000, 0.0), (1_100, 1.5), (1_200, 0.5)]))
+    assert original == replayed

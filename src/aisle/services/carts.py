@@ -18,7 +18,6 @@ who pricing is for; the rules are in :mod:`aisle.services.loyalty`.
 
 from __future__ import annotations
 
-import copy
 import threading
 import uuid
 from collections import OrderedDict
@@ -499,7 +498,7 @@ class CartService:
     def _remember(self, state: CartState, at: datetime) -> None:
         """Keep a copy of a state that matches the committed stream (the caller keeps using
         its own), for the next request on this cart; the least recently used are forgotten."""
-        kept = copy.deepcopy(state)
+        kept = state.copy()
         with self._remembered_lock:
             self._remembered[state.cart_id] = (kept, at)
             self._remembered.move_to_end(state.cart_id)

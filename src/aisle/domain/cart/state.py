@@ -132,6 +132,18 @@ class CartState:
     shopping_list: tuple[ListEntry, ...] = ()
     list_source: str = ""
 
+    def copy(self) -> CartState:
+        """An independent copy: what either folds later leaves the other as it is. Lines,
+        changes and list entries are immutable values, so their containers are copied, not
+        them (far cheaper than a deep copy of a trip's thousands of readings and steps)."""
+        return replace(
+            self,
+            lines=dict(self.lines),
+            scale=self.scale.copy(),
+            changes=list(self.changes),
+            own_items_at=list(self.own_items_at),
+        )
+
     @classmethod
     def replay(cls, cart_id: str, events: Iterable[CartEvent]) -> CartState:
         state = cls(cart_id=cart_id)

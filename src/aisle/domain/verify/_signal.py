@@ -112,6 +112,20 @@ class StepDetector:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def copy(self) -> StepDetector:
+        """An independent copy (readings, steps and problems are immutable values)."""
+        twin = StepDetector(self.settings)
+        twin._window = deque(self._window)
+        twin._sum, twin._squares = self._sum, self._squares
+        twin.reference_mg = self.reference_mg
+        twin.steps = list(self.steps)
+        twin._before_mg = self._before_mg
+        twin.last_t_ms = self.last_t_ms
+        twin.settled = self.settled
+        twin.problems = list(self.problems)
+        twin.readings = self.readings
+        return twin
+
     def feed(self, samples: Iterable[tuple[object, object]]) -> list[Step]:
         """Readings as ``(t_ms, grams)``; returns the steps they begin, oldest first (read
         :attr:`steps` for their sizes once refined)."""
