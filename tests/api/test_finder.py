@@ -159,6 +159,12 @@ def test_a_cart_may_not_see_another_carts_route_or_map(store: Api) -> None:
     route = store.client.get(f"/api/v1/carts/{theirs.cart_id}/route", headers=mine.auth)
     assert route.status_code in (401, 403)
     assert store.client.get("/api/v1/store/map").status_code == 401
+    device = {"Authorization": f"Bearer {store.device_token}"}
+    assert store.client.get("/api/v1/store/map", headers=device).status_code == 200
+    seen = store.client.get(f"/api/v1/store/map?cart={theirs.cart_id}", headers=device)
+    assert seen.status_code == 403  # the tablet sees the map, not where a shopper is
+    per_bay = store.client.get("/api/v1/store/map?placed=true", headers=mine.auth)
+    assert per_bay.status_code == 403
 
 
 def test_without_a_layout_the_map_says_a_manager_must_load_one(api: Api) -> None:
@@ -233,3 +239,16 @@ def test_two_entries_on_the_same_bay_are_one_stop_of_the_walk(store: Api) -> Non
     ).text
     assert drawn.count('class="map-stop"') == 1
     assert 'data-stop="1, 2"' in drawn
+
+
+def test_the_list_a_loyalty_card_brings_fits_a_device_event_id_of_any_allowed_length(
+    store: Api,
+) -> None:
+    store.services.members.add("4000998", name="Ivo", shopping_list="eggs")
+    cart = store.new_cart()
+    long_id = "b" * 100
+    first = cart.send({"type": "identify_member", "loyalty_code": "4000998"}, long_id)
+    assert first.status_code == 200, first.text
+    again = cart.send({"type": "identify_member", "loyalty_code": "4000998"}, long_id)
+    assert again.json()["version"] == first.json()["version"]
+    assert [e["text"] for e in again.json()["shopping_list"]] == ["eggs"]

@@ -34,9 +34,14 @@ EGGS = ListMatch(gtin="03850000000035", name="Free-range eggs, 10", aisle="Aisle
         ("milk,, ,eggs", [("milk", 1), ("eggs", 1)]),
         ("  lots   of   spaces  ", [("lots of spaces", 1)]),
         ("7up", [("7up", 1)]),
+        ("1.5 kg flour", [("1.5 kg flour", 1)]),
+        ("2 x 500g pasta", [("500g pasta", 2)]),
+        ("3 pcs lemons", [("lemons", 3)]),
+        ("2 xl bin bags", [("xl bin bags", 2)]),
     ],
     ids=["commas-and-counts", "lines", "bullets", "numbered", "count-forms", "blanks",
-         "spaces", "digits-in-a-name"],
+         "spaces", "digits-in-a-name", "a-decimal-is-no-bullet", "a-count-of-sizes",
+         "pieces", "an-x-that-is-a-word"],
 )  # fmt: skip
 def test_a_list_is_read_as_people_write_lists(text: str, entries: list[tuple[str, int]]) -> None:
     assert parse_list(text) == [WrittenEntry(text=t, quantity=q) for t, q in entries]

@@ -104,8 +104,8 @@ async def store_map_page(request: Request, services: ServicesDep) -> Response:
     found = await run_in_threadpool(services.finder.store_map)
     context: dict[str, object] = {"staff": member, "layout": None}
     if found is not None:
-        placed = await run_in_threadpool(services.finder.placed)
-        unplaced = await run_in_threadpool(services.finder.unplaced)
+        placed = await run_in_threadpool(services.finder.placed, found)
+        unplaced = await run_in_threadpool(services.finder.unplaced, found)
         context.update(
             layout=found.layout,
             bays=sum(a.bays for a in found.layout.aisles),

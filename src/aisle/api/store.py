@@ -35,7 +35,7 @@ from aisle.api.schemas import (
 )
 from aisle.bootstrap import Services
 from aisle.domain.store import Location, LocationError, Point
-from aisle.services.finder import NoLayout, ShoppingRoute, StoreMap
+from aisle.services.finder import ShoppingRoute, StoreMap
 
 router = APIRouter(tags=["store map"])
 _ERRORS: dict[int | str, dict[str, object]] = {c: {"model": ErrorOut} for c in (401, 403, 404)}
@@ -51,8 +51,12 @@ def location_out(location: Location) -> LocationOut:
     )
 
 
+STAFF = "~staff"  # what _caller says for a staff token ("~" is no cart id)
+
+
 def _caller(request: Request, services: Services) -> str | None:
-    """The cart a token acts for ("" for a device or staff token), or None: no valid token."""
+    """The cart a token acts for, :data:`STAFF`, "" for a device token, or None: no valid
+    token. A device sees the map; only a cart (its own) and staff see where a cart is."""
     token = bearer_token(request) or request.cookies.get("aisle_staff")
     if token is None:
         return None
@@ -60,18 +64,15 @@ def _caller(request: Request, services: Services) -> str | None:
     cart = access.signer.cart_of(token)
     if cart is not None:
         return cart
-    if access.device_for(token) is not None or access.staff_for(token) is not None:
+    if access.staff_for(token) is not None:
+        return STAFF
+    if access.device_for(token) is not None:
         return ""
     return None
 
 
 def _store_map(services: Services) -> StoreMap:
-    found = services.finder.store_map()
-    if found is None:
-        raise NoLayout(
-            "This store has no layout yet: a manager loads one with `aisle layout load FILE`"
-        )
-    return found
+    return services.finder.required()
 
 
 @router.get("/api/v1/store/layout", responses=_ERRORS)
@@ -102,8 +103,10 @@ async def get_map(
     caller = await run_in_threadpool(_caller, request, services)
     if caller is None:
         raise ApiError(401, "unauthorized", "A cart, device or staff token is required")
-    if cart is not None and caller not in (cart, ""):
+    if cart is not None and caller not in (cart, STAFF):
         raise ApiError(403, "forbidden", "This token may not see that cart")
+    if placed and caller != STAFF:
+        raise ApiError(403, "forbidden", "Products per bay are for staff")
     svg = await run_in_threadpool(_draw, services, gtin, cart, route, placed)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
@@ -123,15 +126,15 @@ def _draw(services: Services, gtin: str | None, cart: str | None, route: bool, p
     if cart is not None:
         state = services.carts.get(cart).state
         if route:
-            walk = services.finder.route(state)
+            walk = services.finder.route(state, found)
             here = walk.start.point
             drawn = MapRoute(
                 legs=walk.legs,
                 stops=[(s.location.point, f"{s.text}: {s.location.words}") for s in walk.stops],
             )
         else:
-            here = services.finder.position(state).point
-    counts = services.finder.placed() if placed else None
+            here = services.finder.position(state, found).point
+    counts = services.finder.placed(found) if placed else None
     return store_map_svg(
         found.layout,
         highlight=highlight,

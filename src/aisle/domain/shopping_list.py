@@ -49,8 +49,11 @@ MAX_ENTRIES = 60
 _MAX_TEXT = 80
 _MAX_QUANTITY = 99
 _SPLIT = re.compile(r"[,;\n\r]+")
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u2013]+|\d+[.)])\s*")
-_COUNT_FIRST = re.compile(r"^(?P<n>\d{1,3})\s*(?:x|\u00d7|pcs|pieces|of)?\s+(?P<text>\D.*)$", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u2013]+\s*|\d+[.)]\s+)")
+_COUNT_TIMES = re.compile(
+    r"^(?P<n>\d{1,3})\s*(?:x|\u00d7)(?=[\s\d])\s*(?P<text>.*[^\W\d_].*)$", re.I
+)
+_COUNT_FIRST = re.compile(r"^(?P<n>\d{1,3})\s+(?:pcs\s+|pieces\s+|of\s+)?(?P<text>\D.*)$", re.I)
 _COUNT_LAST = re.compile(r"^(?P<text>.*\D)\s+(?:x|\u00d7)\s*(?P<n>\d{1,3})$", re.I)
 
 
@@ -145,7 +148,9 @@ such as "2 milk, eggs, bananas"
         if not part:
             continue
         quantity = 1
-        if (first := _COUNT_FIRST.match(part)) is not None:
+        if (times := _COUNT_TIMES.match(part)) is not None:
+            quantity, part = int(times["n"]), times["text"].strip()
+        elif (first := _COUNT_FIRST.match(part)) is not None:
             quantity, part = int(first["n"]), first["text"].strip()
         elif (last := _COUNT_LAST.match(part)) is not None:
             quantity, part = int(last["n"]), last["text"].strip()

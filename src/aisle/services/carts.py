@@ -18,6 +18,7 @@ who pricing is for; the rules are in :mod:`aisle.services.loyalty`.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from collections import OrderedDict
@@ -73,6 +74,7 @@ from aisle.domain.errors import (
 from aisle.domain.money import Money
 from aisle.domain.pricing import PricingPolicy, PricingResult, price_lines
 from aisle.domain.receipts import Payment, build_receipt_document
+from aisle.domain.shopping_list import ListEntry
 from aisle.domain.verify import Decision, Finding, RiskSettings
 from aisle.services import loyalty, shopping, verification
 from aisle.services.errors import CartNotFound, PaymentDeclined, ReviewNotFound
@@ -160,7 +162,7 @@ class CartService:
         with the same words (it never becomes a different answer later)."""
         for _ in range(_ATTEMPTS):
             try:
-                return self._handle_once(cart_id, command)
+                return self._handle_once(cart_id, command, self._match_lists(command))
             except ConcurrentAppend:
                 continue
             except (CartNotFound, Refused):
@@ -203,7 +205,24 @@ class CartService:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _handle_once(self, cart_id: str, command: ShoppingCommand) -> CartView:
+    def _match_lists(self, command: ShoppingCommand) -> tuple[ListEntry, ...] | None:
+        """A list's entries matched to the catalog before the write transaction (up to 60
+        searches: the cart's lock and the store's writer are not held for them). For a loyalty
+        card, its saved list; None when the command brings no list."""
+        now = self._clock()
+        with self._uow() as uow:
+            match command:
+                case WriteShoppingList():
+                    return shopping.match_list(uow, command.text, now)
+                case IdentifyMember():
+                    saved = loyalty.saved_list(uow, command.loyalty_code.strip())
+                    return shopping.match_list(uow, saved, now) if saved else None
+                case _:
+                    return None
+
+    def _handle_once(
+        self, cart_id: str, command: ShoppingCommand, matched: tuple[ListEntry, ...] | None
+    ) -> CartView:
         with self._uow(write=True) as uow:
             uow.carts.lock(cart_id)
             answered = uow.events.version_of(cart_id, command.event_id)
@@ -233,17 +252,15 @@ class CartService:
                     code = loyalty.typed_coupon(command.code, self._rules)
                     event = loyalty.present_coupon(uow, state, code, now)
                 case WriteShoppingList():
-                    event = state.write_list(shopping.match_list(uow, command.text, now))
+                    assert matched is not None
+                    event = state.write_list(matched)
                 case ChooseListEntry():
                     event = state.choose_list_entry(command.entry_id, command.gtin)
             self._record(uow, state, command.event_id, event, now)
-            if isinstance(event, MemberIdentified) and not state.shopping_list:
-                saved = loyalty.saved_list(uow, event.member_id)
-                if saved:  # the list on their account comes along, if the cart has none yet
-                    brought = state.write_list(
-                        shopping.match_list(uow, saved, now), source="loyalty"
-                    )
-                    self._record(uow, state, _follow_up(command.event_id), brought, now)
+            if isinstance(event, MemberIdentified) and matched and not state.shopping_list:
+                # the list on their account comes along, if the cart has none yet
+                brought = state.write_list(matched, source="loyalty")
+                self._record(uow, state, _follow_up(command.event_id), brought, now)
             view = self._price(uow, state, now)
             self._summarise(uow, view)
             uow.commit()
@@ -334,7 +351,7 @@ class CartService:
         event = ReviewRequested(
             review_id=review.review_id, risk_ppm=found.risk_ppm, threshold_ppm=found.threshold_ppm
         )
-        self._record(uow, state, f"~review-{event_id}", event, now)
+        self._record(uow, state, _derived("~review-", event_id), event, now)
         self._summarise(uow, CartView(state=state, pricing=view.pricing, updated_at=now))
         uow.commit()
         raise ReviewRequired(
@@ -547,7 +564,21 @@ class CartService:
 def _follow_up(event_id: str) -> str:
     """The id of an event the server adds after a device's (the list a loyalty card brings);
     "~" is outside the event ids a device may send."""
-    return f"~after:{event_id}"
+    return _derived("~after:", event_id)
+
+
+def _derived(prefix: str, event_id: str) -> str:
+    """A server event's id derived from a device's: the prefix and the id, or, where that
+    would not fit the store's 100 characters, the prefix and the id's SHA-256 (same id, same
+    derived id, so a resend finds it).
+
+    >>> _derived("~after:", "e1"), len(_derived("~after:", "x" * 100))
+    ('~after:e1', 72)
+    """
+    text = prefix + event_id
+    if len(text) <= 100:
+        return text
+    return prefix + "#" + hashlib.sha256(event_id.encode()).hexdigest()
 
 
 def _finding_out(finding: Finding) -> dict[str, Any]:

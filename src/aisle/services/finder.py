@@ -106,12 +106,14 @@ class StoreFinder:
             stored = uow.layouts.latest()
         assert stored is not None
         with self._lock:
-            if self._map is None or self._map.layout_id != stored.layout_id:
+            # another request may have built a newer one meanwhile: never go back to an older
+            if self._map is None or self._map.layout_id < stored.layout_id:
                 layout = parse_layout(stored.document)
                 self._map = StoreMap(stored.layout_id, layout, WalkingMap(layout))
             return self._map
 
-    def _required(self) -> StoreMap:
+    def required(self) -> StoreMap:
+        """The store map, or :class:`NoLayout` saying how a manager loads one."""
         found = self.store_map()
         if found is None:
             raise NoLayout(
@@ -134,9 +136,9 @@ class StoreFinder:
         """A product's place on the map from the catalog's aisle and shelf (None: not on it)."""
         return self.where(aisle, shelf, self.store_map())
 
-    def unplaced(self) -> list[tuple[ProductPlace, str]]:
+    def unplaced(self, found: StoreMap | None = None) -> list[tuple[ProductPlace, str]]:
         """Every product the map can't place, with why, for staff to fix."""
-        found = self._required()
+        found = found or self.required()
         with self._uow() as uow:
             places = uow.catalog.places()
         out = []
@@ -150,9 +152,9 @@ class StoreFinder:
                 out.append((place, error.message))
         return out
 
-    def placed(self) -> dict[Point, int]:
+    def placed(self, found: StoreMap | None = None) -> dict[Point, int]:
         """How many products are shelved at each bay, for the staff map."""
-        found = self._required()
+        found = found or self.required()
         with self._uow() as uow:
             places = uow.catalog.places()
         counts: dict[Point, int] = {}
@@ -164,9 +166,10 @@ class StoreFinder:
             counts[point] = counts.get(point, 0) + 1
         return counts
 
-    def position(self, state: CartState) -> Position:
-        """Where the cart probably is: at the last item scanned that has a place on the map."""
-        found = self._required()
+    def position(self, state: CartState, found: StoreMap | None = None) -> Position:
+        """Where the cart probably is: at the last item scanned that has a place on the map.
+        ``found``: the map the caller works on (one map for a whole request)."""
+        found = found or self.required()
         with self._uow() as uow:
             for line in reversed(list(state.lines.values())):
                 product = uow.catalog.by_gtin(line.gtin, self._clock())
@@ -183,10 +186,10 @@ class StoreFinder:
 
     # -- the route ------------------------------------------------------------------------
 
-    def route(self, state: CartState) -> ShoppingRoute:
+    def route(self, state: CartState, found: StoreMap | None = None) -> ShoppingRoute:
         """The list's open entries in walking order, from where the cart is to the exit."""
-        found = self._required()
-        start = self.position(state)
+        found = found or self.required()
+        start = self.position(state, found)
         stops: list[RouteStop] = []
         missing: list[str] = []
         for entry in state.list_progress():

@@ -136,6 +136,7 @@ products = Table(
     Column("image_url", String(500), nullable=False, server_default=""),
     Column("source", String(200), nullable=False, server_default=""),
     Column("updated_at", UtcDateTime()),
+    Index("ix_products_category", "category", "department"),
 )
 
 # Every code a product is found by (its own GTIN too), in the 14-digit form.

@@ -4,6 +4,11 @@ PyYAML's composed nodes keep the line each value was written on, which is what a
 needs to find a problem; the values themselves are read with YAML's own rules (so ``0x10``,
 ``1_000`` and ``yes`` mean what YAML says) and then held to the format's: whole centimetres,
 names as text, no unknown or repeated keys.
+
+PyYAML is the one library the domain takes beyond the standard library and biip, on purpose: it
+reads text into values and does no I/O, and nothing else gives the lines that the errors
+promise. (The promotion file reads its YAML in the service for the same reason it can: it
+needs the catalog; a layout needs nothing but itself.)
 """
 
 from __future__ import annotations

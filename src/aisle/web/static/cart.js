@@ -778,6 +778,7 @@
     $("coupon-input").value = "";
     $("list-input").value = "";
     editingList = false;
+    listShown = null;
     $("search-results").replaceChildren(finderHint());
     $("lines").replaceChildren();
     await startTrip();
@@ -870,6 +871,7 @@
   /* ------------------------------------------------------------------ the shopping list */
 
   let editingList = false;
+  let listShown = null; // the list as last drawn: a push that leaves it alone redraws nothing
 
   function renderList(cart) {
     const entries = cart.shopping_list || [];
@@ -878,6 +880,10 @@
     $("list-edit").hidden = !hasList || editingList;
     $("list-entries").hidden = !hasList;
     $("route-button").hidden = !entries.some((entry) => entry.status === "open");
+    // Weight readings arrive twice a second: redrawing would close a choice the shopper has open.
+    const drawn = JSON.stringify(entries);
+    if (drawn === listShown) return;
+    listShown = drawn;
     $("list-entries").replaceChildren(...entries.map(entryNode));
   }
 
@@ -950,6 +956,18 @@
     return response.text();
   }
 
+  // What the shopper reads when the map can't help: never the manager's instructions.
+  function onMapError(error) {
+    if (error instanceof HttpError && error.status === 401) {
+      showMessage("This trip has ended. Starting a new one…", "info");
+      newTrip();
+    } else if (error instanceof HttpError && error.code === "no_layout") {
+      showMessage("The store map isn't set up yet. An associate can show you the way.", "info");
+    } else {
+      showMessage((error && error.message) || "The map isn't available right now.");
+    }
+  }
+
   function openMap(title, where, svg, steps) {
     $("map-title").textContent = title;
     $("map-where").textContent = where;
@@ -967,7 +985,7 @@
       const svg = await fetchMap(`gtin=${encodeURIComponent(product.gtin)}&cart=${cart}`);
       openMap(product.name, product.where || whereText(product), svg, null);
     } catch (error) {
-      showMessage(error.message || "The map isn't available right now.");
+      onMapError(error);
     }
   }
 
@@ -979,11 +997,17 @@
       const svg = await fetchMap(`cart=${cart}&route=true`);
       const steps = route.stops.map((stop) => el("li", { "data-testid": "route-step" },
         el("strong", { text: stop.text }), ` — ${stop.location.where}`));
+      for (const missing of route.not_on_map || []) {
+        steps.push(el("li", { class: "route-missing", "data-testid": "route-missing", text: `Not on the map: ${missing}` }));
+      }
       steps.push(el("li", { class: "route-exit", text: "Then the checkouts and the exit" }));
       const minutes = Math.max(1, Math.round(Number(route.length_m) / 60)); // about 1 m/s with a cart
-      openMap("Your way round", `From ${route.start}: ${route.stops.length} stops, about ${route.length_m} m (${minutes} min)`, svg, steps);
+      const summary = route.stops.length
+        ? `From ${route.start}: ${route.stops.length} stop${route.stops.length === 1 ? "" : "s"}, about ${route.length_m} m (${minutes} min)`
+        : "Nothing on your list is on the map: an associate can help you find it.";
+      openMap("Your way round", summary, svg, steps);
     } catch (error) {
-      showMessage(error.message || "The route isn't available right now.");
+      onMapError(error);
     }
   }
 
@@ -1044,10 +1068,11 @@
         product.brand ? ` · ${product.brand}` : null),
       where ? el("div", { class: "result-where", text: where }) : null,
       el("div", { class: "result-actions" },
-        el("button", {
+        // Only a product the store map can place gets a map (no layout: no product can).
+        product.where ? el("button", {
           type: "button", class: "btn-quiet", "data-testid": "search-map", "aria-label": `Show ${product.name} on the map`,
           text: "Map", onclick: () => showOnMap(product),
-        }),
+        }) : null,
         el("button", {
           type: "button", class: "btn-quiet", "data-testid": "search-add", "aria-label": `Add ${product.name}`, text: "Add",
           onclick: () => scan(product.gtin),
