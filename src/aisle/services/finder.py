@@ -5,8 +5,8 @@ and working out every walking distance takes a moment, so the finder keeps the p
 its walking map in memory and builds them again only when a newer layout has been loaded (by
 this process or another: the database says which is newest).
 
-- :meth:`StoreFinder.locate`: a product's place (aisle, bay, shelf) from the catalog's aisle and
-  shelf, or why it has none on the map;
+- :meth:`StoreFinder.where`: a product's place (aisle, bay, shelf) from the catalog's aisle and
+  shelf (None where the map has no place for it; `unplaced` says why);
 - :meth:`StoreFinder.position`: where the cart probably is: at the last item scanned that has
   a place, else at the entrance;
 - :meth:`StoreFinder.route`: the list's open entries in walking order, from the cart to the exit,
@@ -131,10 +131,6 @@ class StoreFinder:
             return store_map.layout.locate(aisle, shelf)
         except LocationError:
             return None
-
-    def locate(self, aisle: str, shelf: str) -> Location | None:
-        """A product's place on the map from the catalog's aisle and shelf (None: not on it)."""
-        return self.where(aisle, shelf, self.store_map())
 
     def unplaced(self, found: StoreMap | None = None) -> list[tuple[ProductPlace, str]]:
         """Every product the map can't place, with why, for staff to fix."""
