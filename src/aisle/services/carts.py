@@ -22,8 +22,8 @@ import hashlib
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,6 +113,17 @@ class CartView:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeightAnswer:
+    """What became of one message of scale readings taken in a batch."""
+
+    cart_id: str
+    event_id: str
+    version: int | None = None  # where the readings are in the cart's stream
+    refused: tuple[str, str] | None = None  # (code, message): nothing was stored
+    changed: bool = False  # the cart's verification changed: its screens should hear
+
+
 class CartService:
     def __init__(
         self,
@@ -132,6 +143,7 @@ class CartService:
         self._bag_tare_mg = bag_tare_g * 1000
         self._remembered: OrderedDict[str, tuple[CartState, datetime]] = OrderedDict()
         self._remembered_lock = threading.Lock()
+        self._verified: OrderedDict[str, tuple[object, ...]] = OrderedDict()  # as last told
         self._rules = rules
         self._timezone = timezone
         self._uow = uow
@@ -179,6 +191,26 @@ class CartService:
                     uow.commit()
                 raise
         raise ConcurrentAppend(f"cart {cart_id} is too busy: try again")
+
+    def ingest_weights(self, reports: Sequence[tuple[str, ReportWeight]]) -> list[WeightAnswer]:
+        """Scale readings of many carts, as a sensor stream brings them: one transaction for
+        the batch (one commit, the events appended in one statement), each cart loaded once
+        (from memory when its stream has not moved) and no re-pricing, since readings never
+        change a price. Each report is answered as :meth:`handle` would answer it: stored
+        once (a resend finds the version it was stored at), or refused and remembered as
+        refused, without touching the others. A cart's screens need to hear only when its
+        verification changes, which ``changed`` says."""
+        for _ in range(_ATTEMPTS):
+            try:
+                answers, states = self._ingest_once(reports)
+            except ConcurrentAppend:
+                continue
+            told = {cart_id for cart_id, state in states.items() if self._tell(state)}
+            return [
+                replace(a, changed=True) if a.cart_id in told and a.refused is None else a
+                for a in answers
+            ]
+        raise ConcurrentAppend("the carts are too busy: try again")
 
     def check_out(self, cart_id: str, command: CheckOut) -> str:
         """Charge the total and close the cart; return the receipt id, the same one if repeated."""
@@ -266,6 +298,92 @@ class CartService:
             uow.commit()
             self._remember(state, now)
             return view
+
+    def _ingest_once(
+        self, reports: Sequence[tuple[str, ReportWeight]]
+    ) -> tuple[list[WeightAnswer], dict[str, CartState]]:
+        pairs = [(cart_id, report.event_id) for cart_id, report in reports]
+        answers: list[WeightAnswer] = []
+        rows: list[tuple[str, int, str, CartEvent]] = []
+        with self._uow(write=True) as uow:
+            cart_ids = {cart_id for cart_id, _ in reports}
+            uow.carts.lock_many(cart_ids)
+            stored = uow.events.versions_of(pairs)
+            refused = uow.events.refusals_of(pairs)
+            states = self._load_states(uow, cart_ids)
+            now = self._clock()
+            for cart_id, report in reports:
+                key = (cart_id, report.event_id)
+                answer = WeightAnswer(cart_id=cart_id, event_id=report.event_id)
+                if key in stored:
+                    answers.append(replace(answer, version=stored[key]))
+                    continue
+                if key in refused:
+                    answers.append(replace(answer, refused=refused[key]))
+                    continue
+                state = states.get(cart_id)
+                if state is None:
+                    missing = CartNotFound(f"There is no cart {cart_id!r}")
+                    answers.append(replace(answer, refused=(missing.code, missing.message)))
+                    continue
+                try:
+                    event = state.measure(report.samples)
+                except DomainError as refusal:
+                    refused[key] = (refusal.code, refusal.message)
+                    uow.events.refuse(
+                        cart_id,
+                        event_id=report.event_id,
+                        code=refusal.code,
+                        message=refusal.message,
+                        recorded_at=now,
+                    )
+                    answers.append(replace(answer, refused=refused[key]))
+                    continue
+                state.apply(event)
+                stored[key] = state.version
+                rows.append((cart_id, state.version, report.event_id, event))
+                answers.append(replace(answer, version=state.version))
+            uow.events.append_many(rows, now)
+            uow.commit()
+        with self._remembered_lock:  # not used after this: kept as they are, not copied
+            for state in states.values():
+                self._remembered[state.cart_id] = (state, now)
+                self._remembered.move_to_end(state.cart_id)
+            while len(self._remembered) > REMEMBERED_CARTS:
+                self._remembered.popitem(last=False)
+        return answers, states
+
+    def _load_states(self, uow: UnitOfWork, cart_ids: Collection[str]) -> dict[str, CartState]:
+        """Several carts' states: the remembered projection where the stream has not moved
+        past it (one query for all), else caught up or replayed; absent carts left out."""
+        latest = uow.events.latest_versions(cart_ids)
+        states: dict[str, CartState] = {}
+        for cart_id in sorted(latest):
+            with self._remembered_lock:
+                remembered = self._remembered.get(cart_id)
+            if remembered is not None and remembered[0].version == latest[cart_id]:
+                with self._remembered_lock:
+                    self._remembered.pop(cart_id, None)
+                states[cart_id] = remembered[0]
+            else:
+                states[cart_id], _ = self._load_state(uow, cart_id)
+        return states
+
+    def _tell(self, state: CartState) -> bool:
+        """Whether the cart's verification differs from what was last told of it."""
+        found = state.verification()
+        told = (
+            state.status,
+            found.status,
+            tuple((f.kind, f.severity, f.line_id, f.t_ms) for f in found.findings),
+        )
+        with self._remembered_lock:
+            before = self._verified.get(state.cart_id)
+            self._verified[state.cart_id] = told
+            self._verified.move_to_end(state.cart_id)
+            while len(self._verified) > REMEMBERED_CARTS:
+                self._verified.popitem(last=False)
+        return before != told
 
     def _check_out_once(self, cart_id: str, command: CheckOut) -> str:
         with self._uow(write=True) as uow:

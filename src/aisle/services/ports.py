@@ -55,6 +55,20 @@ class EventStore(Protocol):
         self, cart_id: str, *, version: int, event_id: str, event: CartEvent, recorded_at: datetime
     ) -> None: ...
 
+    def versions_of(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Where each stored (cart, event id) pair is; pairs not stored are left out."""
+        ...
+
+    def refusals_of(
+        self, pairs: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, str]]: ...
+
+    def latest_versions(self, cart_ids: Collection[str]) -> dict[str, int]: ...
+
+    def append_many(self, events: Sequence[tuple[str, int, str, CartEvent]], at: datetime) -> None:
+        """(cart, version, event id, event) rows, all recorded at ``at``, in one statement."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CartSummary:
@@ -73,6 +87,8 @@ class CartSummaries(Protocol):
     """A projection of every cart's stream, for the staff page. Rebuildable from the streams."""
 
     def lock(self, cart_id: str) -> None: ...
+
+    def lock_many(self, cart_ids: Collection[str]) -> None: ...
 
     def exists(self, cart_id: str) -> bool: ...
 

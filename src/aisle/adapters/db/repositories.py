@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from aisle.adapters.db import tables as t
@@ -74,6 +75,71 @@ class SqlEventStore:
                 raise DuplicateEvent(event_id) from error
             raise ConcurrentAppend(cart_id) from error
 
+    def versions_of(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Where each of these (cart, event id) pairs is stored; pairs not stored are left out.
+        One query per 500 pairs, each pair one seek in the (cart, event id) index."""
+        found: dict[tuple[str, str], int] = {}
+        for chunk in _chunks(sorted(set(pairs))):
+            query, params = _joined(chunk, "e.cart_id, e.event_id, e.version", "cart_events")
+            for row in self._conn.execute(query, params):
+                found[(row.cart_id, row.event_id)] = row.version
+        return found
+
+    def refusals_of(
+        self, pairs: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """The (code, message) each of these (cart, event id) pairs was refused with, if any."""
+        found: dict[tuple[str, str], tuple[str, str]] = {}
+        for chunk in _chunks(sorted(set(pairs))):
+            query, params = _joined(
+                chunk, "e.cart_id, e.event_id, e.code, e.message", "refused_events"
+            )
+            for row in self._conn.execute(query, params):
+                found[(row.cart_id, row.event_id)] = (row.code, row.message)
+        return found
+
+    def latest_versions(self, cart_ids: Collection[str]) -> dict[str, int]:
+        """Each cart's latest version; carts with no events are left out. A max per cart, not
+        a GROUP BY: each is one seek at the end of the cart's (cart, version) index."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(cart_ids))):
+            rows = ", ".join(f"(:c{i})" for i in range(len(chunk)))
+            query = text(
+                f"WITH carts(cart_id) AS (VALUES {rows}) SELECT carts.cart_id, "
+                "(SELECT max(e.version) FROM cart_events AS e WHERE e.cart_id = carts.cart_id) "
+                "FROM carts"
+            )
+            params = {f"c{i}": cart_id for i, cart_id in enumerate(chunk)}
+            found.update(
+                {cart_id: version for cart_id, version in self._conn.execute(query, params)
+                 if version is not None}
+            )  # fmt: skip
+        return found
+
+    def append_many(self, events: Sequence[tuple[str, int, str, CartEvent]], at: datetime) -> None:
+        """Append (cart, version, event id, event) rows in one statement; a clash raises as
+        :meth:`append` does and leaves the transaction to be rolled back."""
+        rows = [
+            {
+                "cart_id": cart_id,
+                "version": version,
+                "event_id": event_id,
+                "type": event.TYPE,
+                "type_version": event.VERSION,
+                "payload": event_to_payload(event),
+                "recorded_at": at,
+            }
+            for cart_id, version, event_id, event in events
+        ]
+        if not rows:
+            return
+        try:
+            self._conn.execute(insert(t.cart_events), rows)
+        except IntegrityError as error:
+            if "event_id" in str(error.orig):
+                raise DuplicateEvent(str(error.orig)) from error
+            raise ConcurrentAppend(str(error.orig)) from error
+
     def refusal_of(self, cart_id: str, event_id: str) -> tuple[str, str] | None:
         r = t.refused_events
         query = select(r.c.code, r.c.message).where(
@@ -110,6 +176,17 @@ class SqlCartSummaries:
         ``BEGIN IMMEDIATE`` already serialises every writer)."""
         query = select(t.carts.c.cart_id).where(t.carts.c.cart_id == cart_id).with_for_update()
         self._conn.execute(query)
+
+    def lock_many(self, cart_ids: Collection[str]) -> None:
+        """:meth:`lock` for several carts at once, always in the same order (no deadlock)."""
+        for chunk in _chunks(sorted(set(cart_ids))):
+            query = (
+                select(t.carts.c.cart_id)
+                .where(t.carts.c.cart_id.in_(chunk))
+                .order_by(t.carts.c.cart_id)
+                .with_for_update()
+            )
+            self._conn.execute(query)
 
     def exists(self, cart_id: str) -> bool:
         query = select(t.carts.c.cart_id).where(t.carts.c.cart_id == cart_id)
@@ -249,3 +326,31 @@ __all__ = [
     "SqlReceipts",
     "SqlStaff",
 ]
+
+
+_CHUNK = 500
+_T = TypeVar("_T")
+
+
+def _chunks(items: Sequence[_T]) -> list[Sequence[_T]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _joined(
+    chunk: Sequence[tuple[str, str]], columns: str, table: str
+) -> tuple[Any, dict[str, str]]:
+    """A query of ``table`` (as ``e``) for these (cart, event id) pairs, joined from a
+    ``WITH wanted(...) AS (VALUES ...)`` so that each pair is one seek in the (cart, event id)
+    index: on SQLite a row-value ``IN`` scans the whole table. Written as text, since
+    SQLAlchemy would compile a fresh ``VALUES`` construct for every batch."""
+    rows = ", ".join(f"(:c{i}, :e{i})" for i in range(len(chunk)))
+    params: dict[str, str] = {}
+    for i, (cart_id, event_id) in enumerate(chunk):
+        params[f"c{i}"] = cart_id
+        params[f"e{i}"] = event_id
+    query = text(
+        f"WITH wanted(cart_id, event_id) AS (VALUES {rows}) SELECT {columns} "
+        f"FROM wanted JOIN {table} AS e "
+        "ON e.cart_id = wanted.cart_id AND e.event_id = wanted.event_id"
+    )
+    return query, params

@@ -24,6 +24,7 @@ of thousands of readings a second.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,9 +63,18 @@ class DetectorSettings:
 def to_mg(grams: object) -> int | None:
     """A reading in grams as whole milligrams, half-up; None for what is not a finite number.
 
-    >>> to_mg(412.3456), to_mg("7"), to_mg(float("nan")), to_mg(True)
-    (412346, 7000, None, None)
+    >>> to_mg(412.3456), to_mg("7"), to_mg(float("nan")), to_mg(True), to_mg(0.0005), to_mg(-2.5)
+    (412346, 7000, None, None, 1, -2500)
     """
+    if type(grams) is float and math.isfinite(grams):
+        # most readings have at most 3 decimals: then grams x 1000 lies within a hair of the
+        # whole number the exact decimal gives, and that is the answer, with no Decimal made
+        scaled = grams * 1000
+        whole = round(scaled)
+        if abs(scaled - whole) < 1e-6:
+            return whole
+    elif type(grams) is int:
+        return grams * 1000
     if isinstance(grams, bool) or not isinstance(grams, int | float | str | Decimal):
         return None
     try:
