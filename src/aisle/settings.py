@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     #: The address phones use to open receipt links (QR codes); default: the request's own.
     public_url: str | None = None
 
+    #: The MQTT broker the carts' scales publish their readings to (``mqtt://host:1883``);
+    #: none: readings come over HTTP only (``src/aisle/adapters/mqtt.py`` has the topics).
+    mqtt_url: str | None = None
+    #: The first level of every MQTT topic: ``{prefix}/carts/{cart_id}/weight``.
+    mqtt_prefix: str = Field(default="aisle", pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
+
     host: str = "127.0.0.1"
     port: int = 8000
 

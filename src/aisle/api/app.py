@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,10 +10,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
+from aisle.adapters.mqtt import WeightIngest
 from aisle.api import carts, pages, products, receipts, reviews, scanning, staff, store
 from aisle.api.errors import install_error_handlers
 from aisle.api.live import CartHub
+from aisle.api.views import cart_state, push_text
 from aisle.bootstrap import Services, bootstrap
 from aisle.domain import pricing
 from aisle.settings import Settings
@@ -28,8 +32,14 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     pricing.warm_up()  # the solver for very large baskets loads now, not on a shopper's scan
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ingest = None
+        if settings.mqtt_url:  # the carts' scales stream over MQTT too
+            ingest = _mqtt_ingest(services, app.state.hub, settings.mqtt_url)
+            await run_in_threadpool(ingest.start)
         yield
+        if ingest is not None:
+            await run_in_threadpool(ingest.stop)
         if owned:
             services.close()
 
@@ -47,3 +57,27 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=_WEB / "static"), name="static")
     return app
+
+
+def _mqtt_ingest(services: Services, hub: CartHub, url: str) -> WeightIngest:
+    """Readings over MQTT; a cart whose verification changes is pushed to its screens, from
+    the ingest's thread onto the server's event loop."""
+    loop = asyncio.get_running_loop()
+    settings = services.settings
+    base = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+
+    def changed(cart_id: str) -> None:
+        if not hub.listening(cart_id):
+            return
+        view = services.carts.get(cart_id)
+        text = push_text(cart_state(view, base=base, services=services).model_dump_json())
+        loop.call_soon_threadsafe(hub.publish, cart_id, view.state.version, text)
+
+    return WeightIngest(
+        services.carts,
+        services.access.signer,
+        url,
+        prefix=settings.mqtt_prefix,
+        client_id=f"aisle-store:{settings.mqtt_prefix}:{settings.store_id or 'server'}",
+        on_changed=changed,
+    )

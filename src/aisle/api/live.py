@@ -31,6 +31,10 @@ class CartHub:
                 del self._subscribers[cart_id]
                 self._last_version.pop(cart_id, None)
 
+    def listening(self, cart_id: str) -> bool:
+        """Whether any screen of the cart is connected (safe to ask from any thread)."""
+        return bool(self._subscribers.get(cart_id))
+
     def publish(self, cart_id: str, version: int, text: str) -> None:
         """Send a message (JSON text) to every screen of the cart, unless it is older."""
         subscribers = self._subscribers.get(cart_id)
