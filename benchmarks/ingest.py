@@ -13,10 +13,14 @@ verification. Three ways in, on the same kind of carts, in the same run:
   figure is the most that path could do);
 - **batched**: ``CartService.ingest_weights`` on batches of up to ``--batch`` messages, in
   process;
-- **over MQTT**, end to end: a child process publishes every message (QoS 1) to a real broker
-  as fast as it can; the server's ``WeightIngest`` (``aisle.adapters.mqtt``) takes them, stores
-  them in batches and acknowledges them. Timed from the first message published to the last
-  stored.
+- **over MQTT**, end to end, as a store would run it: a child process plays every cart, each
+  sending its next message (QoS 1) to a real broker when it has the readings for it, every
+  half second at 40 readings, all carts at once; the server's ``WeightIngest``
+  (``aisle.adapters.mqtt``) takes them, stores them in batches and acknowledges them. Its
+  processor time over the run, per reading stored, is what one core can take; the lag from the
+  last message sent to the last stored says whether it kept up with the carts (a server that
+  falls behind far enough loses readings at the broker, whose queue per session is bounded:
+  Mosquitto keeps 1,000 by default).
 
 "Per core" is readings per second of processor time of the process that stores them (its
 threads included; not the broker's, the publisher's or PostgreSQL's), with the wall-clock rate
@@ -177,56 +181,80 @@ def batched(
                 time.process_time() - cpu)  # fmt: skip
 
 
-def _publish(broker: str, prefix: str, payloads: list[tuple[str, bytes]]) -> None:
-    """In a child process: publish every message, QoS 1, as fast as the broker takes them."""
+def _publish(
+    broker: str, prefix: str, ticks: list[list[tuple[str, bytes]]], every_s: float
+) -> None:
+    """In a child process: every cart's next message, QoS 1, every ``every_s`` seconds, as
+    the carts themselves would send them."""
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
 
     host, port = broker_address(broker)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    client.max_inflight_messages_set(1_000)
-    client.max_queued_messages_set(0)
+    client.max_inflight_messages_set(2_000)
     client.connect(host, port)
     client.loop_start()
-    sent = [client.publish(f"{prefix}/carts/{cart}/weight", body, qos=1) for cart, body in payloads]
+    start = time.monotonic()
+    sent = []
+    for k, tick in enumerate(ticks):
+        time.sleep(max(0.0, start + k * every_s - time.monotonic()))
+        sent += [
+            client.publish(f"{prefix}/carts/{cart}/weight", body, qos=1) for cart, body in tick
+        ]
     for info in sent:
         info.wait_for_publish(120)
     client.loop_stop()
     client.disconnect()
 
 
+@dataclass(frozen=True, slots=True)
+class Wire:
+    rate: Rate
+    lag_s: float  # from the last message sent to the last one stored
+    stored: int
+
+
 def over_mqtt(
-    services: Services, messages: Sequence[Message], broker: str, batch: int, progress: Progress
-) -> Rate:
+    services: Services,
+    messages: Sequence[Message],
+    broker: str,
+    batch: int,
+    per_message: int,
+    progress: Progress,
+) -> Wire:
+    """Every cart sends its next message each time it has ``per_message`` readings (half a
+    second at 40), all carts at once, for as long as the messages last; the server stores
+    them as they come. Its processor time over that run, per reading, is what one core can
+    take; ``lag_s`` says whether it kept up."""
     prefix = f"aisle-bench-{uuid.uuid4().hex[:8]}"
     signer = services.access.signer
-    payloads = [
-        (cart, json.dumps({"token": signer.cart_token(cart), "event_id": report.event_id,
-                           "samples": [list(s) for s in report.samples]}).encode())
-        for cart, report in messages
-    ]  # fmt: skip
+    ticks: dict[str, list[tuple[str, bytes]]] = {}
+    for cart, report in messages:
+        body = {"token": signer.cart_token(cart), "event_id": report.event_id,
+                "samples": [list(s) for s in report.samples]}  # fmt: skip
+        ticks.setdefault(report.event_id, []).append((cart, json.dumps(body).encode()))
+    every_s = per_message / 80
     ingest = WeightIngest(services.carts, signer, broker, prefix=prefix,
                           client_id=f"{prefix}-server", batch_max=batch).start()  # fmt: skip
     task = progress.add_task("Over MQTT", total=len(messages))
     publisher = multiprocessing.get_context("fork").Process(
-        target=_publish, args=(broker, prefix, payloads)
+        target=_publish, args=(broker, prefix, list(ticks.values()), every_s)
     )
     wall, cpu = time.perf_counter(), time.process_time()
     publisher.start()
-    deadline = time.monotonic() + 600
-    while ingest.stored + ingest.refused < len(messages):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"only {ingest.stored} of {len(messages)} stored in 10 minutes")
+    last_sent = wall + (len(ticks) - 1) * every_s
+    deadline = last_sent + 60
+    while ingest.stored + ingest.refused < len(messages) and time.perf_counter() < deadline:
         progress.update(task, completed=ingest.stored)
         time.sleep(0.01)
-    rate = Rate(len(messages), counted(messages), time.perf_counter() - wall,
-                time.process_time() - cpu)  # fmt: skip
+    done = time.perf_counter()
+    rate = Rate(ingest.stored, ingest.stored * per_message, done - wall, time.process_time() - cpu)
     progress.update(task, completed=ingest.stored)
     publisher.join()
     ingest.stop()
     if ingest.refused:
         raise RuntimeError(f"{ingest.refused} messages refused: {ingest.failures[:1]}")
-    return rate
+    return Wire(rate, max(0.0, done - last_sent), ingest.stored)
 
 
 app = typer.Typer(add_completion=False)
@@ -266,8 +294,9 @@ def main(
             rates = {
                 "one event at a time": one_at_a_time(services, slow, progress),
                 "batched": batched(services, fast, batch, progress),
-                "over MQTT": over_mqtt(services, wire, broker, batch, progress),
             }
+            mqtt = over_mqtt(services, wire, broker, batch, per_message, progress)
+            rates["over MQTT"] = mqtt.rate
     report = Table(title="Scale readings stored", caption="per core: per second of the storing "
                    "process's own processor time")  # fmt: skip
     for label in ("", "messages", "readings", "per second", "per core", "carts at 80 Hz/core"):
@@ -277,6 +306,13 @@ def main(
                        f"{rate.per_cpu_s:,.0f}", f"{rate.per_cpu_s / 80:,.0f}")  # fmt: skip
     out.print(report)
     single_rate, batch_rate, mqtt_rate = rates.values()
+    kept_up = mqtt.stored == len(wire) and mqtt.lag_s < 1.0
+    out.print(
+        f"Over MQTT, {count} carts each sending {per_message} readings every "
+        f"{per_message / 80:.2f} s ({count * 80:,} readings a second): {mqtt.stored:,} of "
+        f"{len(wire):,} stored, the last {mqtt.lag_s:.2f} s after it was sent; the server "
+        f"used {mqtt_rate.cpu_s / mqtt_rate.wall_s:.0%} of a core."
+    )
     figures = {
         "benchmark": "ingest",
         "quick": quick,
@@ -287,12 +323,16 @@ def main(
         "one_at_a_time_per_core": round(single_rate.per_cpu_s),
         "batched_per_core": round(batch_rate.per_cpu_s),
         "mqtt_per_core": round(mqtt_rate.per_cpu_s),
-        "mqtt_per_s": round(mqtt_rate.per_s),
+        "mqtt_offered_per_s": count * 80,
+        "mqtt_stored": mqtt.stored,
+        "mqtt_lag_s": round(mqtt.lag_s, 2),
+        "mqtt_core_busy": round(mqtt_rate.cpu_s / mqtt_rate.wall_s, 2),
+        "mqtt_kept_up": kept_up,
         "batched_vs_one_at_a_time": round(batch_rate.per_cpu_s / single_rate.per_cpu_s, 1),
         "mqtt_vs_one_at_a_time": round(mqtt_rate.per_cpu_s / single_rate.per_cpu_s, 1),
         "mqtt_carts_at_80hz_per_core": round(mqtt_rate.per_cpu_s / 80),
-        "meets_100k_per_core_over_mqtt": mqtt_rate.per_cpu_s >= TARGET_PER_CORE,
-        "meets_1000_carts_on_2_cores_over_mqtt": mqtt_rate.per_cpu_s >= SERVER_PER_CORE,
+        "meets_100k_per_core_over_mqtt": kept_up and mqtt_rate.per_cpu_s >= TARGET_PER_CORE,
+        "meets_1000_carts_on_2_cores_over_mqtt": kept_up and mqtt_rate.per_cpu_s >= SERVER_PER_CORE,
     }
     sys.stdout.flush()
     print(json.dumps(figures))

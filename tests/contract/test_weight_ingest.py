@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
+from aisle.adapters.db import tables
 from aisle.bootstrap import Services, bootstrap
 from aisle.domain.cart import CheckOut, ReportWeight, ScanItem
 from aisle.domain.verify import Severity
@@ -150,3 +153,15 @@ def test_the_screens_hear_only_when_the_verification_changes(store: Services) ->
     assert told((cart, report("w3", 40_000, 0))) == [True]
     assert store.carts.get(cart).state.verification().status is not Severity.CLEAR
     assert told((cart, report("w4", 40_500, 0))) == [False]
+
+
+def test_readings_are_stored_as_written_in_milligrams(store: Services) -> None:
+    cart = open_cart(store)
+    store.carts.ingest_weights([(cart, ReportWeight(event_id="w0", samples=((0, 1.5), (12, "x"))))])
+
+    query = select(tables.cart_events.c.payload).where(
+        tables.cart_events.c.cart_id == cart, tables.cart_events.c.event_id == "w0"
+    )
+    with store.engine.connect() as conn:
+        payload = conn.execute(query).scalar_one()
+    assert payload == {"samples": [[0, 1500]], "set_aside": ["reading 'x' g at 12 ms"]}

@@ -215,7 +215,8 @@ _TYPES: dict[str, type[CartEvent]] = {
 def event_to_payload(event: CartEvent) -> dict[str, Any]:
     """The JSON payload of an event (without its type and version, which are stored beside it)."""
     if isinstance(event, WeightMeasured):  # the stream's most frequent event: no asdict walk
-        return {"samples": [list(s) for s in event.samples], "set_aside": list(event.set_aside)}
+        # tuples as they are: JSON writes them as arrays, [[t_ms, mg], ...], like lists
+        return {"samples": event.samples, "set_aside": event.set_aside}
     payload = asdict(event)
     for key, value in payload.items():
         if isinstance(value, Decimal):
