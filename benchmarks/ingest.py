@@ -16,7 +16,9 @@ verification. Three ways in, on the same kind of carts, in the same run:
 - **over MQTT**, end to end, as a store would run it: a child process plays every cart, each
   sending its next message (QoS 1) to a real broker when it has the readings for it, every
   half second at 40 readings, all carts at once; the server's ``WeightIngest``
-  (``aisle.adapters.mqtt``) takes them, stores them in batches and acknowledges them. Its
+  (``aisle.adapters.mqtt``) takes them, stores them in batches and acknowledges them, and,
+  for every cart whose verification changed, prices and serialises its state for the
+  tablet's screen as the server does before pushing it (every cart's tablet is connected). Its
   processor time over the run, per reading stored, is what one core can take; the lag from the
   last message sent to the last stored says whether it kept up with the carts (a server that
   falls behind far enough loses readings at the broker, whose queue per session is bounded:
@@ -47,7 +49,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -60,11 +62,13 @@ if str(ROOT) not in sys.path:
 
 from aisle.adapters.db.migrate import upgrade
 from aisle.adapters.mqtt import WeightIngest, broker_address
+from aisle.api.views import cart_state, push_text
 from aisle.bootstrap import Services, bootstrap
 from aisle.demo.catalog import DEMO_TAX_CLASSES, demo_products
 from aisle.domain.cart import ReportWeight, ScanItem
 from aisle.domain.catalog import SoldBy
 from aisle.services.ports import Device
+from aisle.services.verification import expected_weight
 from aisle.settings import Settings
 from aisle.sim.loadcell import CellModel, Placement, readings
 
@@ -113,40 +117,64 @@ def store(database: str | None, folder: Path) -> Iterator[Services]:
         services.close()
 
 
-def open_carts(services: Services, count: int, rng: random.Random) -> list[str]:
-    """Carts that each hold 3 to 6 scanned items, as mid-trip carts do."""
-    products = [p for p in demo_products() if p.sold_by is SoldBy.EACH and p.price is not None]
-    carts = []
+def open_carts(
+    services: Services, count: int, rng: random.Random
+) -> dict[str, list[tuple[str, float]]]:
+    """Carts at the start of a trip, each with 1 to 3 products scanned (at the cart's 0 ms)
+    that it will place during the run: per cart, (product, grams it weighs)."""
+    products = [
+        p
+        for p in demo_products()
+        if p.sold_by is SoldBy.EACH and p.price is not None
+        and p.net_content is not None and p.net_content.unit == "g"
+    ]  # fmt: skip
+    with services.carts._uow() as uow:  # what the verification will expect each to weigh
+        weighs = {p.gtin: expected_weight(uow, p) for p in products}
+    products = [p for p in products if weighs[p.gtin] is not None]
+    carts: dict[str, list[tuple[str, float]]] = {}
     for k in range(count):
         device = Device(device_id=f"d{k}", name=f"Cart {k}")
         cart_id = services.carts.open_cart(device).state.cart_id
-        for n, product in enumerate(rng.sample(products, rng.randint(3, 6))):
+        chosen = rng.sample(products, rng.randint(1, 3))
+        for n, product in enumerate(chosen):
             code = product.gtin[1:] if product.gtin.startswith("0") else product.gtin
-            services.carts.handle(cart_id, ScanItem(event_id=f"s{n}", code=code, t_ms=n * 4000))
-        carts.append(cart_id)
+            services.carts.handle(cart_id, ScanItem(event_id=f"s{n}", code=code, t_ms=n))
+        carts[cart_id] = [
+            (p.gtin, weighs[p.gtin].mean_mg / 1000)  # type: ignore[union-attr]
+            for p in chosen
+        ]
     return carts
 
 
-def trace(messages: int, seed: int, per_message: int) -> list[list[tuple[int, float]]]:
-    """A cart's readings, message by message: an item placed every 4 to 10 s, the cart rolled
-    now and then, from the simulator's load cell."""
+def trace(
+    messages: int, seed: int, per_message: int, items: Sequence[float]
+) -> list[list[tuple[int, float]]]:
+    """A cart's readings, message by message, from the simulator's load cell: the items
+    scanned placed one after the other, 2 to 4 s apart, the cart rolled now and then."""
     rng = random.Random(seed)
     until = messages * per_message * 1000 // 80 - 1
-    placements, moving, t = [], [], 1_000
-    while t < until:
-        placements.append(Placement(t_ms=t, grams=rng.choice((180, 330, 410, 520, 750, 1_050))))
-        if rng.random() < 0.3:
-            moving.append((t + 1_500, t + 2_500))
-        t += rng.randint(4_000, 10_000)
+    placements, moving, t = [], [], 500
+    for grams in items:
+        placements.append(Placement(t_ms=t, grams=grams))
+        t += rng.randint(2_000, 4_000)
+    for start in range(1_000, until, 6_000):
+        if rng.random() < 0.5:
+            moving.append((start, start + 1_000))
     every = readings(placements, until_ms=until, moving=moving, model=CellModel(), seed=seed)
     return [every[i : i + per_message] for i in range(0, len(every), per_message)][:messages]
 
 
 def messages_for(
-    carts: Sequence[str], per_cart: int, seed: int, per_message: int = PER_MESSAGE
+    carts: dict[str, list[tuple[str, float]]],
+    per_cart: int,
+    seed: int,
+    per_message: int = PER_MESSAGE,
 ) -> list[Message]:
     """Every cart's messages, interleaved as they would arrive: each cart's in order."""
-    traces = {cart: trace(per_cart, seed + k, per_message) for k, cart in enumerate(carts)}
+    traces = {
+        cart: trace(per_cart, seed + k, per_message, [grams for _, grams in items])
+        for k, (cart, items) in enumerate(carts.items())
+    }
     return [
         (cart, ReportWeight(event_id=f"w{m:05d}", samples=tuple(traces[cart][m])))
         for m in range(per_cart)
@@ -182,7 +210,7 @@ def batched(
 
 
 def _publish(
-    broker: str, prefix: str, ticks: list[list[tuple[str, bytes]]], every_s: float
+    broker: str, prefix: str, ticks: list[list[tuple[str, bytes]]], every_s: float, began: Any
 ) -> None:
     """In a child process: every cart's next message, QoS 1, every ``every_s`` seconds, as
     the carts themselves would send them."""
@@ -194,7 +222,8 @@ def _publish(
     client.max_inflight_messages_set(2_000)
     client.connect(host, port)
     client.loop_start()
-    start = time.monotonic()
+    start = time.monotonic()  # the same clock in every process (CLOCK_MONOTONIC)
+    began.value = start
     sent = []
     for k, tick in enumerate(ticks):
         time.sleep(max(0.0, start + k * every_s - time.monotonic()))
@@ -212,6 +241,7 @@ class Wire:
     rate: Rate
     lag_s: float  # from the last message sent to the last one stored
     stored: int
+    pushed: int  # carts' states priced and serialised for their screens
 
 
 def over_mqtt(
@@ -234,27 +264,43 @@ def over_mqtt(
                 "samples": [list(s) for s in report.samples]}  # fmt: skip
         ticks.setdefault(report.event_id, []).append((cart, json.dumps(body).encode()))
     every_s = per_message / 80
+    pushed = [0]
+
+    def changed(cart_id: str) -> None:
+        """Every cart's tablet is connected: each change is priced and serialised, as the
+        server does before it pushes it (``aisle.api.app``)."""
+        view = services.carts.get(cart_id)
+        push_text(
+            cart_state(view, base="http://127.0.0.1:8000", services=services).model_dump_json()
+        )
+        pushed[0] += 1
+
     ingest = WeightIngest(services.carts, signer, broker, prefix=prefix,
-                          client_id=f"{prefix}-server", batch_max=batch).start()  # fmt: skip
+                          client_id=f"{prefix}-server", batch_max=batch,
+                          on_changed=changed).start()  # fmt: skip
     task = progress.add_task("Over MQTT", total=len(messages))
-    publisher = multiprocessing.get_context("fork").Process(
-        target=_publish, args=(broker, prefix, list(ticks.values()), every_s)
+    spawn = multiprocessing.get_context("spawn")
+    began = spawn.Value("d", 0.0)
+    publisher = spawn.Process(
+        target=_publish, args=(broker, prefix, list(ticks.values()), every_s, began)
     )
-    wall, cpu = time.perf_counter(), time.process_time()
     publisher.start()
+    while not began.value:  # the child's interpreter starts
+        time.sleep(0.005)
+    wall, cpu = began.value, time.process_time()
     last_sent = wall + (len(ticks) - 1) * every_s
     deadline = last_sent + 60
-    while ingest.stored + ingest.refused < len(messages) and time.perf_counter() < deadline:
+    while ingest.stored + ingest.refused < len(messages) and time.monotonic() < deadline:
         progress.update(task, completed=ingest.stored)
         time.sleep(0.01)
-    done = time.perf_counter()
+    done = time.monotonic()
     rate = Rate(ingest.stored, ingest.stored * per_message, done - wall, time.process_time() - cpu)
     progress.update(task, completed=ingest.stored)
     publisher.join()
     ingest.stop()
     if ingest.refused:
         raise RuntimeError(f"{ingest.refused} messages refused: {ingest.failures[:1]}")
-    return Wire(rate, max(0.0, done - last_sent), ingest.stored)
+    return Wire(rate, max(0.0, done - last_sent), ingest.stored, pushed[0])
 
 
 app = typer.Typer(add_completion=False)
@@ -310,8 +356,9 @@ def main(
     out.print(
         f"Over MQTT, {count} carts each sending {per_message} readings every "
         f"{per_message / 80:.2f} s ({count * 80:,} readings a second): {mqtt.stored:,} of "
-        f"{len(wire):,} stored, the last {mqtt.lag_s:.2f} s after it was sent; the server "
-        f"used {mqtt_rate.cpu_s / mqtt_rate.wall_s:.0%} of a core."
+        f"{len(wire):,} stored, the last {mqtt.lag_s:.2f} s after it was sent; "
+        f"{mqtt.pushed:,} states pushed to screens; the server used "
+        f"{mqtt_rate.cpu_s / mqtt_rate.wall_s:.0%} of a core."
     )
     figures = {
         "benchmark": "ingest",
@@ -326,6 +373,7 @@ def main(
         "mqtt_offered_per_s": count * 80,
         "mqtt_stored": mqtt.stored,
         "mqtt_lag_s": round(mqtt.lag_s, 2),
+        "mqtt_pushes": mqtt.pushed,
         "mqtt_core_busy": round(mqtt_rate.cpu_s / mqtt_rate.wall_s, 2),
         "mqtt_kept_up": kept_up,
         "batched_vs_one_at_a_time": round(batch_rate.per_cpu_s / single_rate.per_cpu_s, 1),

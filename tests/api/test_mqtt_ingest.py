@@ -19,9 +19,11 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from websockets.sync.client import connect
 
+from aisle.adapters.mqtt import WeightIngest
+from aisle.services.ports import Device
 from tests.support.live import LiveServer
 from tests.support.mqtt import mqtt_broker
-from tests.support.store import ean, packaged
+from tests.support.store import demo_store, ean, make_settings, packaged
 
 pytestmark = pytest.mark.slow
 TIMEOUT_S = 15.0
@@ -174,3 +176,55 @@ def test_readings_sent_while_the_server_is_down_are_stored_when_it_is_back(
     finally:
         cart.close()
         server.stop()
+
+
+def test_what_cannot_be_read_is_refused_and_the_readings_after_it_still_come_in(
+    cart: Cart,
+) -> None:
+    topic = f"{cart.prefix}/carts/{cart.cart_id}/weight"
+    for payload in (b"[" * 100_000, json.dumps({"token": "ct1.x.\u00e9", "event_id": "w0"})):
+        cart.mqtt.publish(topic, payload, qos=1).wait_for_publish(TIMEOUT_S)
+    cart.publish("w1", 0, 0)
+
+    eventually(lambda: cart.state()["version"] == 2, "w1 stored after two unreadable messages")
+    eventually(lambda: len(cart.refusals) == 2, "both answered")
+    assert [r["code"] for r in cart.refusals] == ["malformed_json", "unauthorized"]
+
+
+def test_a_report_the_store_fails_on_is_refused_alone(
+    tmp_path: Path, broker: str, prefix: str
+) -> None:
+    store = demo_store(make_settings(f"sqlite:///{tmp_path / 'aisle.db'}", tmp_path))
+    carts = [store.carts.open_cart(Device(device_id=f"d{k}", name=f"C{k}")) for k in range(2)]
+    first, second = (view.state.cart_id for view in carts)
+    ingest_weights = store.carts.ingest_weights
+
+    def failing_on_w13(reports: Any) -> Any:  # a fault in the store for this one report
+        if any(report.event_id == "w13" for _, report in reports):
+            raise ValueError("w13 cannot be stored")
+        return ingest_weights(reports)
+
+    store.carts.ingest_weights = failing_on_w13  # type: ignore[method-assign]
+    ingest = WeightIngest(
+        store.carts, store.access.signer, broker, prefix=prefix, client_id=prefix, gather_s=0.2
+    ).start()
+    sender = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    host, _, port = broker.removeprefix("mqtt://").partition(":")
+    sender.connect(host, int(port or 1883))
+    sender.loop_start()
+    try:
+        for cart_id, event_id in ((first, "w12"), (second, "w13"), (first, "w14")):
+            body = {"token": store.access.signer.cart_token(cart_id), "event_id": event_id,
+                    "samples": [[0, 0.0]]}  # fmt: skip
+            topic = f"{prefix}/carts/{cart_id}/weight"
+            sender.publish(topic, json.dumps(body), qos=1).wait_for_publish(TIMEOUT_S)
+        eventually(lambda: ingest.stored + ingest.refused == 3, "every report answered")
+        assert (ingest.stored, ingest.refused) == (2, 1)
+        assert store.carts.get(first).state.version == 3
+        assert store.carts.get(second).state.version == 1
+        assert "w13 cannot be stored" in ingest.failures[-1]
+    finally:
+        sender.loop_stop()
+        sender.disconnect()
+        ingest.stop()
+        store.close()

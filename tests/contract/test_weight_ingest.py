@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from aisle.adapters.db import tables
@@ -165,3 +166,55 @@ def test_readings_are_stored_as_written_in_milligrams(store: Services) -> None:
     with store.engine.connect() as conn:
         payload = conn.execute(query).scalar_one()
     assert payload == {"samples": [[0, 1500]], "set_aside": ["reading 'x' g at 12 ms"]}
+
+
+def test_resends_and_refusals_leave_the_carts_time_where_it_was(store: Services) -> None:
+    cart = open_cart(store)
+    batch = trip(cart, [0])
+    store.carts.ingest_weights(batch)
+    stored_at = store.carts.get(cart).updated_at
+    listed_at = next(s for s in store.carts.summaries() if s.cart_id == cart).updated_at
+
+    store.carts.ingest_weights([*batch, (cart, ReportWeight(event_id="bad", samples=()))])
+
+    assert store.carts.get(cart).updated_at == stored_at
+    assert next(s for s in store.carts.summaries() if s.cart_id == cart).updated_at == listed_at
+    store.carts.ingest_weights([(cart, report("w1", 500, 0))])
+    assert store.carts.get(cart).updated_at > stored_at  # readings stored: the cart is active
+    assert next(s for s in store.carts.summaries() if s.cart_id == cart).updated_at > listed_at
+
+
+def test_a_cart_busy_on_another_connection_is_deferred_not_waited_for(
+    store: Services, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: no cart is ever busy on another one")
+    busy, free = open_cart(store, "busy"), open_cart(store, "free")
+    with store.engine.connect() as other, other.begin():
+        lock = select(tables.carts.c.cart_id).where(tables.carts.c.cart_id == busy)
+        other.execute(lock.with_for_update())  # a checkout waiting on the payment provider
+
+        answers = store.carts.ingest_weights([*trip(busy, [0]), *trip(free, [0])])
+
+        assert [(a.cart_id, a.deferred, a.version) for a in answers] == [
+            (busy, True, None),
+            (free, False, 2),
+        ]
+    (again,) = store.carts.ingest_weights(trip(busy, [0]))
+    assert (again.deferred, again.version) == (False, 2)
+
+
+def test_a_cart_out_of_memory_is_read_again_from_its_stream(
+    store: Services, database_url: str, tmp_path: Path
+) -> None:
+    cart = open_cart(store)
+    store.carts.ingest_weights(trip(cart, [0, 0]))
+    fresh = bootstrap(make_settings(database_url, tmp_path / "fresh"))  # a restarted server
+    try:
+        answers = fresh.carts.ingest_weights(
+            [(cart, report("w1", 500, 0)), (cart, report("w2", 1000, 0))]
+        )
+        assert [a.version for a in answers] == [3, 4]  # w1 was there already
+        assert fresh.carts.get(cart).state.version == 4
+    finally:
+        fresh.close()

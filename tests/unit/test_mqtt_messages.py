@@ -42,6 +42,7 @@ def test_a_forged_or_borrowed_token_is_refused() -> None:
     assert refused({**body, "token": TOKEN + "x"})[1] == "unauthorized"
     assert refused({**body, "token": SIGNER.cart_token("c2")})[1] == "unauthorized"
     assert refused(body)[1:] == ("unauthorized", "This cart token is not valid")
+    assert refused({**body, "token": "ct1.c1.\u00e9"})[1] == "unauthorized"
 
 
 @pytest.mark.parametrize(
@@ -49,6 +50,9 @@ def test_a_forged_or_borrowed_token_is_refused() -> None:
     [
         (b"{not json", "malformed_json", "not valid JSON"),
         (b"\xff\xfe", "malformed_json", "not valid JSON"),
+        (b"[" * 100_000, "malformed_json", "not valid JSON"),
+        ({"token": TOKEN, "event_id": "w1\n", "samples": [[0, 1]]}, "invalid_request",
+         "event_id"),
         ([1, 2], "invalid_request", "JSON object"),
         ({"token": TOKEN, "event_id": "no spaces", "samples": [[0, 1]]}, "invalid_request",
          "event_id"),

@@ -32,9 +32,11 @@ Mosquitto stops at 20 and the batches would stay small).
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +46,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from sqlalchemy.exc import SQLAlchemyError
 
 from aisle.domain.cart import ReportWeight
 from aisle.domain.cart.state import MAX_READINGS
@@ -55,8 +58,10 @@ __all__ = ["Refusal", "WeightIngest", "broker_address", "read_message"]
 RECEIVE_MAXIMUM = 4_000
 """Messages the broker may have handed over unacknowledged: about a second of 2,000 carts."""
 
-_RETRY_S = 1.0  # after a batch could not be stored
-_EVENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_RETRY_S = 1.0  # after a batch could not be stored, or some were deferred
+_SESSION_TAKEN_OVER = 142  # MQTT 5 reason code: another client connected with this id
+_log = logging.getLogger("aisle.mqtt")
+_EVENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")  # the whole id: used with fullmatch
 _KEYS = {"token", "event_id", "samples", "type"}
 
 
@@ -94,12 +99,12 @@ def read_message(
         return Refusal(cart_id, None, "invalid_request", f"Unexpected topic {topic!r}")
     try:
         body = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nested past reason
         return Refusal(cart_id, None, "malformed_json", "The message is not valid JSON")
     if not isinstance(body, dict):
         return Refusal(cart_id, None, "invalid_request", "The message must be a JSON object")
     event_id = body.get("event_id")
-    if not isinstance(event_id, str) or not _EVENT_ID.match(event_id):
+    if not isinstance(event_id, str) or not _EVENT_ID.fullmatch(event_id):
         message = "event_id: 1 to 100 letters, digits or . _ : -"
         return Refusal(cart_id, None, "invalid_request", message)
     token = body.get("token")
@@ -123,7 +128,12 @@ def read_message(
 
 
 class WeightIngest:
-    """Subscribes to every cart's readings and stores them in batches (see the module)."""
+    """Subscribes to every cart's readings and stores them in batches (see the module).
+
+    One server process per store takes the readings: their order per cart is the order they
+    are stored in, and a second subscriber would receive every message again. A second
+    process started with the same settings takes over the session; the first one then stops
+    taking readings and says so (:attr:`failures`), rather than fighting for it."""
 
     def __init__(
         self,
@@ -144,7 +154,9 @@ class WeightIngest:
         self._batch_max = batch_max
         self._gather_s = gather_s
         self._on_changed = on_changed
-        self._inbox: queue.Queue[mqtt.MQTTMessage | None] = queue.Queue()
+        # (connection, message): a message is acknowledged on the connection it came by
+        self._inbox: queue.Queue[tuple[int, mqtt.MQTTMessage] | None] = queue.Queue()
+        self._connection = 0
         self._subscribed = threading.Event()
         self._stopping = threading.Event()
         self._worker = threading.Thread(target=self._work, name="mqtt-ingest", daemon=True)
@@ -153,10 +165,12 @@ class WeightIngest:
         )
         self._client.manual_ack_set(True)
         self._client.on_connect = self._connected
+        self._client.on_subscribe = self._subscribed_to
+        self._client.on_disconnect = self._disconnected
         self._client.on_message = self._arrived
         self.stored = 0  # reports stored (a resend answered again counts once more)
         self.refused = 0
-        self.failures: list[str] = []  # why a batch could not be stored (it is tried again)
+        self.failures: deque[str] = deque(maxlen=100)  # the latest troubles, newest last
 
     def start(self, timeout_s: float = 10.0) -> WeightIngest:
         """Connect, subscribe and start storing; a broker that does not answer is an error."""
@@ -170,16 +184,18 @@ class WeightIngest:
         self._client.loop_start()
         if not self._subscribed.wait(timeout_s):
             self.stop()
+            why = self.failures[-1] if self.failures else "no answer"
             raise ConnectionError(
-                f"The MQTT broker at {self._host}:{self._port} did not accept the subscription"
+                f"The MQTT broker at {self._host}:{self._port} did not take the subscription "
+                f"to {self._topic('weight')}: {why}"
             )
         return self
 
     def stop(self) -> None:
         """Store what was taken, then disconnect. The subscription stays with the session:
         what arrives from now on, or arrived and was not stored, waits at the broker."""
-        self._inbox.put(None)
         self._stopping.set()
+        self._inbox.put(None)
         if self._worker.is_alive():
             self._worker.join(timeout=30)
         self._client.disconnect()
@@ -188,22 +204,49 @@ class WeightIngest:
     def _topic(self, leaf: str, cart_id: str = "+") -> str:
         return f"{self._prefix}/carts/{cart_id}/{leaf}"
 
+    def _trouble(self, what: str) -> None:
+        self.failures.append(what)
+        _log.warning("MQTT ingest: %s", what)
+
     def _connected(self, client: mqtt.Client, _: Any, __: Any, reason: Any, ___: Any) -> None:
-        if not reason.is_failure:
-            client.subscribe(self._topic("weight"), qos=1)
+        if reason.is_failure:
+            self._trouble(f"the broker refused the connection: {reason}")
+            return
+        self._connection += 1
+        client.subscribe(self._topic("weight"), qos=1)
+
+    def _subscribed_to(self, _: mqtt.Client, __: Any, ___: int, reasons: Any, ____: Any) -> None:
+        failed = [str(r) for r in reasons if r.is_failure]
+        if failed:
+            self._trouble(f"the broker refused the subscription: {', '.join(failed)}")
+        else:
             self._subscribed.set()
 
+    def _disconnected(self, client: mqtt.Client, _: Any, __: Any, reason: Any, ___: Any) -> None:
+        if getattr(reason, "value", None) == _SESSION_TAKEN_OVER:
+            self._trouble(
+                "another server took over this session (the same AISLE_MQTT_PREFIX and store): "
+                "this one no longer takes readings"
+            )
+            client.disconnect()  # no reconnecting: two servers would take turns forever
+
     def _arrived(self, _: mqtt.Client, __: Any, message: mqtt.MQTTMessage) -> None:
-        self._inbox.put(message)
+        self._inbox.put((self._connection, message))
 
     def _work(self) -> None:
+        waiting: list[tuple[int, mqtt.MQTTMessage]] = []  # deferred: first in the next batch
         while True:
-            first = self._inbox.get()
-            if first is None:
-                return
+            batch = list(waiting)
+            try:
+                first = self._inbox.get(timeout=_RETRY_S if waiting else None)
+            except queue.Empty:
+                pass
+            else:
+                if first is None:
+                    return
+                batch.append(first)
             # let a batch gather, then take what is there: one wake-up per batch, not per message
             self._stopping.wait(self._gather_s)
-            batch = [first]
             stopping = False
             while len(batch) < self._batch_max:
                 try:
@@ -214,30 +257,37 @@ class WeightIngest:
                     stopping = True
                     break
                 batch.append(more)
-            self._store(batch)
+            done = self._store(batch)
+            if done is None:
+                return  # stopping with the database away: the broker delivers it all again
+            waiting = done
             if stopping:
                 return
 
-    def _store(self, batch: Sequence[mqtt.MQTTMessage]) -> None:
+    def _store(
+        self, batch: Sequence[tuple[int, mqtt.MQTTMessage]]
+    ) -> list[tuple[int, mqtt.MQTTMessage]] | None:
+        """Store a batch, answer its refusals, acknowledge what is done; return what was
+        deferred (None: stopping before the batch could be stored)."""
         reports: list[tuple[str, ReportWeight]] = []
+        sources: list[tuple[int, mqtt.MQTTMessage]] = []
         refusals: list[Refusal] = []
-        for message in batch:
-            read = read_message(
-                message.topic, message.payload, prefix=self._prefix, signer=self._signer
-            )
+        for connection, message in batch:
+            try:
+                read = read_message(
+                    message.topic, message.payload, prefix=self._prefix, signer=self._signer
+                )
+            except Exception:  # whatever it is, it is not a report this server can read
+                cart_id = message.topic.split("/")[-2] if "/" in message.topic else ""
+                read = Refusal(cart_id, None, "invalid_request", "The message could not be read")
             if isinstance(read, Refusal):
                 refusals.append(read)
             else:
                 reports.append(read)
-        answers: list[WeightAnswer] = []
-        while reports:
-            try:
-                answers = self._carts.ingest_weights(reports)
-                break
-            except Exception as error:  # the database is away: keep the batch, try again
-                self.failures.append(f"{type(error).__name__}: {error}")
-                if self._stopping.wait(_RETRY_S):
-                    return  # not acknowledged: the broker delivers it again next time
+                sources.append((connection, message))
+        answers = self._ingest(reports)
+        if answers is None:
+            return None
         refusals += [_refusal(a) for a in answers if a.refused is not None]
         for refusal in refusals:
             if not refusal.cart_id or "+" in refusal.cart_id or "#" in refusal.cart_id:
@@ -245,12 +295,48 @@ class WeightIngest:
             body = {"event_id": refusal.event_id, "code": refusal.code, "message": refusal.message}
             self._client.publish(self._topic("refused", refusal.cart_id), json.dumps(body), qos=1)
         self.refused += len(refusals)
-        self.stored += sum(1 for a in answers if a.refused is None)
-        for message in batch:
-            self._client.ack(message.mid, message.qos)
+        self.stored += sum(1 for a in answers if a.refused is None and not a.deferred)
+        deferred = [
+            source for source, answer in zip(sources, answers, strict=True) if answer.deferred
+        ]
+        kept = {id(message) for _, message in deferred}
+        for connection, message in batch:
+            # a message that came by an earlier connection is delivered again on this one
+            if id(message) not in kept and connection == self._connection:
+                self._client.ack(message.mid, message.qos)
         if self._on_changed is not None:
             for cart_id in dict.fromkeys(a.cart_id for a in answers if a.changed):
-                self._on_changed(cart_id)
+                try:
+                    self._on_changed(cart_id)
+                except Exception as error:  # the screens miss one update; the readings are in
+                    self._trouble(f"telling cart {cart_id}'s screens: {error!r}")
+        return deferred
+
+    def _ingest(self, reports: list[tuple[str, ReportWeight]]) -> list[WeightAnswer] | None:
+        """The store's answers; while the database is away, the same batch again every
+        second. A report the store fails on for any other reason is found by storing the
+        batch's reports one by one, and refused alone, so that it never holds up the rest."""
+        while reports:
+            try:
+                return self._carts.ingest_weights(reports)
+            except (SQLAlchemyError, OSError) as error:
+                self._trouble(f"the database: {error!r}; trying again")
+                if self._stopping.wait(_RETRY_S):
+                    return None
+            except Exception as error:
+                if len(reports) > 1:
+                    answers: list[WeightAnswer] = []
+                    for one in reports:
+                        alone = self._ingest([one])
+                        if alone is None:
+                            return None
+                        answers += alone
+                    return answers
+                cart_id, report = reports[0]
+                self._trouble(f"cart {cart_id}, {report.event_id}: {error!r}")
+                failed = ("server_error", f"These readings could not be stored ({error!r})")
+                return [WeightAnswer(cart_id=cart_id, event_id=report.event_id, refused=failed)]
+        return []
 
 
 def _refusal(answer: WeightAnswer) -> Refusal:

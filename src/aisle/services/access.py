@@ -45,6 +45,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _same(expected: str, given: str) -> bool:
+    """Compare in constant time; a token with characters no signature has (not ASCII) is
+    simply not the same, where ``hmac.compare_digest`` on strings would raise.
+
+    >>> _same("abc", "abc"), _same("abc", "ab\u00e9")
+    (True, False)
+    """
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
+
+
 class TokenSigner:
     """HMAC-SHA256 signatures over short, typed messages (the type keeps tokens apart)."""
 
@@ -62,7 +72,7 @@ class TokenSigner:
         if len(parts) != 3 or parts[0] != "ct1":
             return None
         expected = self._sign("cart:" + parts[1])
-        return parts[1] if hmac.compare_digest(expected, parts[2]) else None
+        return parts[1] if _same(expected, parts[2]) else None
 
     def staff_token(self, staff_id: str, expires_at: datetime) -> str:
         stamp = str(int(expires_at.timestamp()))
@@ -73,7 +83,7 @@ class TokenSigner:
         if len(parts) != 4 or parts[0] != "st1" or not parts[2].isdigit():
             return None
         expected = self._sign(f"staff:{parts[1]}:{parts[2]}")
-        if not hmac.compare_digest(expected, parts[3]):
+        if not _same(expected, parts[3]):
             return None
         return parts[1] if int(parts[2]) > now.timestamp() else None
 
@@ -81,7 +91,7 @@ class TokenSigner:
         return self._sign("receipt:" + receipt_id)[:22]
 
     def receipt_key_valid(self, receipt_id: str, key: str) -> bool:
-        return hmac.compare_digest(self.receipt_key(receipt_id), key)
+        return _same(self.receipt_key(receipt_id), key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,7 @@ class WeightAnswer:
     version: int | None = None  # where the readings are in the cart's stream
     refused: tuple[str, str] | None = None  # (code, message): nothing was stored
     changed: bool = False  # the cart's verification changed: its screens should hear
+    deferred: bool = False  # the cart was busy (a checkout): nothing done, send it again
 
 
 class CartService:
@@ -194,22 +195,23 @@ class CartService:
 
     def ingest_weights(self, reports: Sequence[tuple[str, ReportWeight]]) -> list[WeightAnswer]:
         """Scale readings of many carts, as a sensor stream brings them: one transaction for
-        the batch (one commit, the events appended in one statement), each cart loaded once
-        (from memory when its stream has not moved) and no re-pricing, since readings never
-        change a price. Each report is answered as :meth:`handle` would answer it: stored
-        once (a resend finds the version it was stored at), or refused and remembered as
-        refused, without touching the others. A cart's screens need to hear only when its
-        verification changes, which ``changed`` says."""
+        the batch (one commit, the events appended in one statement), each cart loaded once,
+        and no re-pricing, since readings never change a price. Each report is answered as
+        :meth:`handle` would answer it: stored once (a resend finds the version it was stored
+        at), or refused and remembered as refused, without touching the others; or
+        ``deferred`` when its cart is busy with a checkout on another connection (PostgreSQL):
+        the caller sends it again later, before that cart's newer reports. A cart's screens
+        need to hear only when its verification changes, which ``changed`` says.
+
+        Carts not in memory are replayed before the write transaction, so that a server that
+        has just started does not hold the store's writers while it reads whole trips."""
+        cart_ids = {cart_id for cart_id, _ in reports}
         for _ in range(_ATTEMPTS):
+            loaded = self._preload(cart_ids)
             try:
-                answers, states = self._ingest_once(reports)
+                return self._ingest_once(reports, loaded)
             except ConcurrentAppend:
-                continue
-            told = {cart_id for cart_id, state in states.items() if self._tell(state)}
-            return [
-                replace(a, changed=True) if a.cart_id in told and a.refused is None else a
-                for a in answers
-            ]
+                continue  # the states taken are dropped: the next attempt loads them again
         raise ConcurrentAppend("the carts are too busy: try again")
 
     def check_out(self, cart_id: str, command: CheckOut) -> str:
@@ -297,35 +299,64 @@ class CartService:
             self._summarise(uow, view)
             uow.commit()
             self._remember(state, now)
+            self._tell(state)  # the answer, pushed to the screens too, says it all
             return view
 
+    def _preload(self, cart_ids: Collection[str]) -> dict[str, tuple[CartState, datetime]]:
+        """The carts' states as far as they are known, outside any write transaction: taken
+        from memory (each taken whole, so that no other request shares it), or replayed."""
+        loaded: dict[str, tuple[CartState, datetime]] = {}
+        missing: list[str] = []
+        with self._remembered_lock:
+            for cart_id in cart_ids:
+                remembered = self._remembered.pop(cart_id, None)
+                if remembered is None:
+                    missing.append(cart_id)
+                else:
+                    loaded[cart_id] = remembered
+        if missing:
+            with self._uow() as uow:
+                for cart_id in missing:
+                    stored = uow.events.load(cart_id)
+                    if stored:
+                        state = CartState.replay(cart_id, (e.event for e in stored))
+                        loaded[cart_id] = (state, stored[-1].recorded_at)
+        return loaded
+
     def _ingest_once(
-        self, reports: Sequence[tuple[str, ReportWeight]]
-    ) -> tuple[list[WeightAnswer], dict[str, CartState]]:
+        self,
+        reports: Sequence[tuple[str, ReportWeight]],
+        loaded: dict[str, tuple[CartState, datetime]],
+    ) -> list[WeightAnswer]:
         pairs = [(cart_id, report.event_id) for cart_id, report in reports]
         answers: list[WeightAnswer] = []
         rows: list[tuple[str, int, str, CartEvent]] = []
+        states: dict[str, tuple[CartState, datetime]] = {}
         with self._uow(write=True) as uow:
-            cart_ids = {cart_id for cart_id, _ in reports}
-            uow.carts.lock_many(cart_ids)
-            stored = uow.events.versions_of(pairs)
-            refused = uow.events.refusals_of(pairs)
-            states = self._load_states(uow, cart_ids)
+            locked = uow.carts.lock_many({cart_id for cart_id, _ in reports})
+            latest = uow.events.latest_versions({cart_id for cart_id, _ in reports})
+            stored = uow.events.versions_of([p for p in pairs if p[0] in locked])
+            refused = uow.events.refusals_of([p for p in pairs if p[0] in locked])
+            for cart_id in sorted(locked & latest.keys()):
+                states[cart_id] = self._caught_up(uow, cart_id, loaded.get(cart_id))
             now = self._clock()
             for cart_id, report in reports:
                 key = (cart_id, report.event_id)
                 answer = WeightAnswer(cart_id=cart_id, event_id=report.event_id)
+                if cart_id in latest and cart_id not in locked:
+                    answers.append(replace(answer, deferred=True))
+                    continue
                 if key in stored:
                     answers.append(replace(answer, version=stored[key]))
                     continue
                 if key in refused:
                     answers.append(replace(answer, refused=refused[key]))
                     continue
-                state = states.get(cart_id)
-                if state is None:
+                if cart_id not in states:
                     missing = CartNotFound(f"There is no cart {cart_id!r}")
                     answers.append(replace(answer, refused=(missing.code, missing.message)))
                     continue
+                state = states[cart_id][0]
                 try:
                     event = state.measure(report.samples)
                 except DomainError as refusal:
@@ -344,39 +375,39 @@ class CartService:
                 rows.append((cart_id, state.version, report.event_id, event))
                 answers.append(replace(answer, version=state.version))
             uow.events.append_many(rows, now)
+            moved = {cart_id for cart_id, _, _, _ in rows}
+            uow.carts.touch_many(moved, now)
             uow.commit()
-        with self._remembered_lock:  # not used after this: kept as they are, not copied
-            for state in states.values():
-                self._remembered[state.cart_id] = (state, now)
-                self._remembered.move_to_end(state.cart_id)
+        # what the screens should hear, worked out before the states go back to memory,
+        # where another request may take them
+        changed = {cart_id for cart_id, (state, _) in states.items() if self._tell(state)}
+        with self._remembered_lock:
+            for cart_id, (state, at) in states.items():
+                self._remembered[cart_id] = (state, now if cart_id in moved else at)
+                self._remembered.move_to_end(cart_id)
             while len(self._remembered) > REMEMBERED_CARTS:
                 self._remembered.popitem(last=False)
-        return answers, states
+        return [
+            replace(a, changed=True) if a.cart_id in changed and a.version is not None else a
+            for a in answers
+        ]
 
-    def _load_states(self, uow: UnitOfWork, cart_ids: Collection[str]) -> dict[str, CartState]:
-        """Several carts' states: the remembered projection where the stream has not moved
-        past it (one query for all), else caught up or replayed; absent carts left out."""
-        latest = uow.events.latest_versions(cart_ids)
-        states: dict[str, CartState] = {}
-        for cart_id in sorted(latest):
-            with self._remembered_lock:
-                remembered = self._remembered.get(cart_id)
-            if remembered is not None and remembered[0].version == latest[cart_id]:
-                with self._remembered_lock:
-                    self._remembered.pop(cart_id, None)
-                states[cart_id] = remembered[0]
-            else:
-                states[cart_id], _ = self._load_state(uow, cart_id)
-        return states
+    def _caught_up(
+        self, uow: UnitOfWork, cart_id: str, known: tuple[CartState, datetime] | None
+    ) -> tuple[CartState, datetime]:
+        """A cart's state with every event its stream holds now (in the write transaction:
+        usually none to add)."""
+        if known is None:
+            return self._load_state(uow, cart_id)
+        state, at = known
+        for stored_event in uow.events.load(cart_id, after_version=state.version):
+            state.apply(stored_event.event)
+            at = stored_event.recorded_at
+        return state, at
 
     def _tell(self, state: CartState) -> bool:
-        """Whether the cart's verification differs from what was last told of it."""
-        found = state.verification()
-        told = (
-            state.status,
-            found.status,
-            tuple((f.kind, f.severity, f.line_id, f.t_ms) for f in found.findings),
-        )
+        """Whether the cart's verification differs from what its screens were last told."""
+        told = self._told(state)
         with self._remembered_lock:
             before = self._verified.get(state.cart_id)
             self._verified[state.cart_id] = told
@@ -384,6 +415,11 @@ class CartService:
             while len(self._verified) > REMEMBERED_CARTS:
                 self._verified.popitem(last=False)
         return before != told
+
+    @staticmethod
+    def _told(state: CartState) -> tuple[object, ...]:
+        found = state.verification()
+        return (state.status, found.status, found.findings, found.unweighed_units)
 
     def _check_out_once(self, cart_id: str, command: CheckOut) -> str:
         with self._uow(write=True) as uow:

@@ -177,16 +177,27 @@ class SqlCartSummaries:
         query = select(t.carts.c.cart_id).where(t.carts.c.cart_id == cart_id).with_for_update()
         self._conn.execute(query)
 
-    def lock_many(self, cart_ids: Collection[str]) -> None:
-        """:meth:`lock` for several carts at once, always in the same order (no deadlock)."""
+    def lock_many(self, cart_ids: Collection[str]) -> set[str]:
+        """:meth:`lock` for several carts at once, always in the same order; the carts that
+        another transaction holds (a checkout waiting on a payment) are skipped, not waited
+        for. Returns the carts locked (on SQLite, every cart there is: the writer has the
+        whole database)."""
+        locked: set[str] = set()
         for chunk in _chunks(sorted(set(cart_ids))):
             query = (
                 select(t.carts.c.cart_id)
                 .where(t.carts.c.cart_id.in_(chunk))
                 .order_by(t.carts.c.cart_id)
-                .with_for_update()
+                .with_for_update(skip_locked=True)
             )
-            self._conn.execute(query)
+            locked.update(self._conn.execute(query).scalars())
+        return locked
+
+    def touch_many(self, cart_ids: Collection[str], at: datetime) -> None:
+        """Mark the carts as active at ``at`` (the staff list's last activity)."""
+        if cart_ids:
+            query = update(t.carts).where(t.carts.c.cart_id.in_(sorted(cart_ids)))
+            self._conn.execute(query.values(updated_at=at))
 
     def exists(self, cart_id: str) -> bool:
         query = select(t.carts.c.cart_id).where(t.carts.c.cart_id == cart_id)

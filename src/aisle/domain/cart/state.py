@@ -208,7 +208,7 @@ class CartState:
                 self._changed(event.t_ms, line, event.quantity - line.quantity)
                 self.lines[event.line_id] = replace(line, quantity=event.quantity)
             case WeightMeasured():
-                self.scale.feed_mg((t, mg, f"{mg / 1000:g}") for t, mg in event.samples)
+                self.scale.feed_mg((t, mg, _AsGrams(mg)) for t, mg in event.samples)
                 last = self.scale.last_t_ms if self.scale.last_t_ms is not None else 0
                 self.scale.problems.extend(
                     SignalProblem(t_ms=last, kind="absurd", detail=d) for d in event.set_aside
@@ -544,3 +544,20 @@ def _unit_weight(event: ItemScanned) -> UnitWeight | None:
         spread_mg=event.unit_weight_spread_mg,
         observations=event.unit_weight_observations,
     )
+
+
+class _AsGrams:
+    """A reading in milligrams, written in grams only if it is ever quoted (set aside as
+    absurd): not a string made for every reading, and exact for any size.
+
+    >>> repr(_AsGrams(412_346)), repr(_AsGrams(10**400))[:6]
+    ("'412.346'", "'1E+39")
+    """
+
+    __slots__ = ("mg",)
+
+    def __init__(self, mg: int) -> None:
+        self.mg = mg
+
+    def __repr__(self) -> str:
+        return repr(str(Decimal(self.mg).scaleb(-3).normalize()))

@@ -24,7 +24,6 @@ of thousands of readings a second.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,8 +64,10 @@ def to_mg(grams: object) -> int | None:
 
     >>> to_mg(412.3456), to_mg("7"), to_mg(float("nan")), to_mg(True), to_mg(0.0005), to_mg(-2.5)
     (412346, 7000, None, None, 1, -2500)
+    >>> to_mg(1e306) == 10**309, to_mg(float("inf"))
+    (True, None)
     """
-    if type(grams) is float and math.isfinite(grams):
+    if type(grams) is float and abs(grams) < 1e12:  # finite, and x 1000 can't overflow
         # most readings have at most 3 decimals: then grams x 1000 lies within a hair of the
         # whole number the exact decimal gives, and that is the answer, with no Decimal made
         scaled = grams * 1000
