@@ -17,8 +17,8 @@ verification. Three ways in, on the same kind of carts, in the same run:
   sending its next message (QoS 1) to a real broker when it has the readings for it, every
   half second at 40 readings, all carts at once; the server's ``WeightIngest``
   (``aisle.adapters.mqtt``) takes them, stores them in batches and acknowledges them, and,
-  for every cart whose verification changed, prices and serialises its state for the
-  tablet's screen as the server does before pushing it (every cart's tablet is connected). Its
+  for every cart whose verification changed, writes it for the tablet's screen as the server
+  does before pushing it (every cart's tablet is connected). Its
   processor time over the run, per reading stored, is what one core can take; the lag from the
   last message sent to the last stored says whether it kept up with the carts (a server that
   falls behind far enough loses readings at the broker, whose queue per session is bounded:
@@ -62,7 +62,7 @@ if str(ROOT) not in sys.path:
 
 from aisle.adapters.db.migrate import upgrade
 from aisle.adapters.mqtt import WeightIngest, broker_address
-from aisle.api.views import cart_state, push_text
+from aisle.api.views import verification_push
 from aisle.bootstrap import Services, bootstrap
 from aisle.demo.catalog import DEMO_TAX_CLASSES, demo_products
 from aisle.domain.cart import ReportWeight, ScanItem
@@ -267,12 +267,9 @@ def over_mqtt(
     pushed = [0]
 
     def changed(cart_id: str) -> None:
-        """Every cart's tablet is connected: each change is priced and serialised, as the
+        """Every cart's tablet is connected: each change is written for its screen, as the
         server does before it pushes it (``aisle.api.app``)."""
-        view = services.carts.get(cart_id)
-        push_text(
-            cart_state(view, base="http://127.0.0.1:8000", services=services).model_dump_json()
-        )
+        verification_push(services.carts.state(cart_id))
         pushed[0] += 1
 
     ingest = WeightIngest(services.carts, signer, broker, prefix=prefix,

@@ -128,10 +128,14 @@ def test_readings_published_land_in_the_stream_and_the_screen_hears_what_changes
         # half a minute on, the spinach is still not in the cart: the screen asks about it
         cart.publish("w3", 40_000, 0)
 
-        pushed = json.loads(screen.recv(TIMEOUT_S))["cart"]
+        # the readings change only the verification: that alone is pushed, not re-priced
+        pushed = json.loads(screen.recv(TIMEOUT_S))
         while pushed["verification"]["status"] == "clear":
-            pushed = json.loads(screen.recv(TIMEOUT_S))["cart"]
-        assert pushed["verification"]["findings"][0]["line_id"] == pushed["lines"][0]["line_id"]
+            pushed = json.loads(screen.recv(TIMEOUT_S))
+        assert (pushed["type"], pushed["cart_id"]) == ("verification", cart.cart_id)
+        line_id = cart.state()["lines"][0]["line_id"]
+        assert pushed["verification"]["findings"][0]["line_id"] == line_id
+        assert pushed["version"] == 6
 
     eventually(lambda: cart.state()["version"] == 6, "four reports stored after the scan")
     assert cart.state()["verification"]["scale"] == "reporting"

@@ -160,6 +160,12 @@ class WeightIngest:
         self._subscribed = threading.Event()
         self._stopping = threading.Event()
         self._worker = threading.Thread(target=self._work, name="mqtt-ingest", daemon=True)
+        # carts whose screens should hear, told on a thread of their own: pricing a cart for
+        # its screen must never hold up the readings (a burst of them after a restart would
+        # fill the broker's queue); a cart changed twice before it is told is told once
+        self._to_tell: dict[str, None] = {}
+        self._telling = threading.Condition()
+        self._teller = threading.Thread(target=self._tell, name="mqtt-screens", daemon=True)
         self._client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
         )
@@ -181,6 +187,7 @@ class WeightIngest:
             self._host, self._port, clean_start=False, properties=properties, keepalive=30
         )
         self._worker.start()
+        self._teller.start()
         self._client.loop_start()
         if not self._subscribed.wait(timeout_s):
             self.stop()
@@ -198,6 +205,10 @@ class WeightIngest:
         self._inbox.put(None)
         if self._worker.is_alive():
             self._worker.join(timeout=30)
+        with self._telling:
+            self._telling.notify()
+        if self._teller.is_alive():
+            self._teller.join(timeout=30)
         self._client.disconnect()
         self._client.loop_stop()
 
@@ -304,13 +315,27 @@ class WeightIngest:
             # a message that came by an earlier connection is delivered again on this one
             if id(message) not in kept and connection == self._connection:
                 self._client.ack(message.mid, message.qos)
-        if self._on_changed is not None:
-            for cart_id in dict.fromkeys(a.cart_id for a in answers if a.changed):
+        changed = [a.cart_id for a in answers if a.changed]
+        if changed and self._on_changed is not None:
+            with self._telling:
+                self._to_tell.update(dict.fromkeys(changed))
+                self._telling.notify()
+        return deferred
+
+    def _tell(self) -> None:
+        while True:
+            with self._telling:
+                while not self._to_tell and not self._stopping.is_set():
+                    self._telling.wait()
+                if self._stopping.is_set():
+                    return
+                carts, self._to_tell = list(self._to_tell), {}
+            for cart_id in carts:
                 try:
-                    self._on_changed(cart_id)
+                    if self._on_changed is not None:
+                        self._on_changed(cart_id)
                 except Exception as error:  # the screens miss one update; the readings are in
                     self._trouble(f"telling cart {cart_id}'s screens: {error!r}")
-        return deferred
 
     def _ingest(self, reports: list[tuple[str, ReportWeight]]) -> list[WeightAnswer] | None:
         """The store's answers; while the database is away, the same batch again every

@@ -16,7 +16,7 @@ from aisle.adapters.mqtt import WeightIngest
 from aisle.api import carts, pages, products, receipts, reviews, scanning, staff, store
 from aisle.api.errors import install_error_handlers
 from aisle.api.live import CartHub
-from aisle.api.views import cart_state, push_text
+from aisle.api.views import verification_push
 from aisle.bootstrap import Services, bootstrap
 from aisle.domain import pricing
 from aisle.settings import Settings
@@ -60,18 +60,17 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
 
 def _mqtt_ingest(services: Services, hub: CartHub, url: str) -> WeightIngest:
-    """Readings over MQTT; a cart whose verification changes is pushed to its screens, from
-    the ingest's thread onto the server's event loop."""
+    """Readings over MQTT; a cart whose verification changes has it pushed to its screens,
+    from the ingest's thread onto the server's event loop (the verification alone: readings
+    change no price, so nothing is re-priced for it)."""
     loop = asyncio.get_running_loop()
     settings = services.settings
-    base = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
 
     def changed(cart_id: str) -> None:
         if not hub.listening(cart_id):
             return
-        view = services.carts.get(cart_id)
-        text = push_text(cart_state(view, base=base, services=services).model_dump_json())
-        loop.call_soon_threadsafe(hub.publish, cart_id, view.state.version, text)
+        state = services.carts.state(cart_id)
+        loop.call_soon_threadsafe(hub.publish, cart_id, state.version, verification_push(state))
 
     return WeightIngest(
         services.carts,

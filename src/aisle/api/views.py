@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from fastapi import Request
@@ -174,6 +175,16 @@ def verification_out(state: CartState) -> VerificationOut:
         unweighed_units=found.unweighed_units,
         scale="reporting" if state.has_scale else "absent",
         held_for_review=held,
+    )
+
+
+def verification_push(state: CartState) -> str:
+    """The screen's push message when only the cart's verification changed (its scale's
+    readings): the verification at the stream's version, with no pricing to work out."""
+    found = verification_out(state).model_dump_json()
+    return (
+        f'{{"type":"verification","cart_id":{json.dumps(state.cart_id)},'
+        f'"version":{state.version},"verification":{found}}}'
     )
 
 

@@ -168,6 +168,7 @@ class CartService:
             view = self._price(uow, state, now)
             self._summarise(uow, view, device_name=device.name)
             uow.commit()
+        self._tell(state)  # what its screen sees when it connects
         return view
 
     def handle(self, cart_id: str, command: ShoppingCommand) -> CartView:
@@ -228,6 +229,13 @@ class CartService:
     def get(self, cart_id: str) -> CartView:
         with self._uow() as uow:
             return self._load_view(uow, cart_id)
+
+    def state(self, cart_id: str) -> CartState:
+        """The cart's projected state, not priced (what its scale's verification needs)."""
+        with self._uow() as uow:
+            state, at = self._load_state(uow, cart_id)
+        self._remember(state, at)
+        return state
 
     def receipt(self, receipt_id: str) -> dict[str, Any] | None:
         with self._uow() as uow:

@@ -461,7 +461,9 @@
     $("coupons").hidden = coupons.length === 0;
     $("total").textContent = money(cart.total, currency);
     $("age-note").hidden = !cart.age_check_required;
-    renderVerification(cart.verification);
+    const pushed = state.verified;
+    renderVerification(pushed && pushed.cartId === cart.cart_id && pushed.version > cart.version
+      ? pushed.verification : cart.verification);
     renderList(cart);
     $("checkout").disabled = cart.lines.length === 0 || cart.status !== "shopping";
 
@@ -471,6 +473,18 @@
       (isZero(cart.discount_total) ? "" : ` · You saved ${money(String(cart.discount_total).replace(/^-/, ""), currency)}`);
     $("pay-age-note").hidden = !cart.age_check_required;
     if (state.view === "pay" && cart.lines.length === 0) showView("cart");
+  }
+
+  // The scale's readings changed what the cart says (they come over MQTT, not as answers):
+  // only the verification is pushed, at its stream version. It is shown unless something
+  // newer came; a cart state of an older version still brings its lines and totals.
+  function renderVerificationPush(data) {
+    const current = state.current;
+    if (!current || data.cart_id !== current.cart_id || data.version < current.version) return;
+    const seen = state.verified;
+    if (seen && seen.cartId === data.cart_id && data.version <= seen.version) return;
+    state.verified = { cartId: data.cart_id, version: data.version, verification: data.verification };
+    renderVerification(data.verification);
   }
 
   // What the cart's scale says: the shopper is asked first, in plain words; staff only when
@@ -666,6 +680,7 @@
       let data;
       try { data = JSON.parse(message.data); } catch { return; }
       if (data && data.type === "cart_state") render(data.cart);
+      else if (data && data.type === "verification") renderVerificationPush(data);
     });
     socket.addEventListener("close", () => {
       if (state.socket !== socket) return; // closed on purpose
