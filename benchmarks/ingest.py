@@ -329,15 +329,15 @@ def main(
     with tempfile.TemporaryDirectory() as folder, store(postgres, Path(folder)) as services:
         err.print(f"{count} carts x {per_cart} messages of {per_message} readings, "
                   f"on {'PostgreSQL' if postgres else 'SQLite'}")  # fmt: skip
-        slow_carts = open_carts(services, max(1, min(count, single // per_cart)), rng)
-        slow = messages_for(slow_carts, per_cart, seed, per_message)[:single]
-        fast = messages_for(open_carts(services, count, rng), per_cart, seed, per_message)
-        wire = messages_for(open_carts(services, count, rng), per_cart, seed, per_message)
+        # each way on carts of its own, opened just before (a running server has its
+        # active carts in memory; one just restarted reads them from their streams first)
         with Progress(*columns, console=err, transient=True) as progress:
-            rates = {
-                "one event at a time": one_at_a_time(services, slow, progress),
-                "batched": batched(services, fast, batch, progress),
-            }
+            slow_carts = open_carts(services, max(1, min(count, single // per_cart)), rng)
+            slow = messages_for(slow_carts, per_cart, seed, per_message)[:single]
+            rates = {"one event at a time": one_at_a_time(services, slow, progress)}
+            fast = messages_for(open_carts(services, count, rng), per_cart, seed, per_message)
+            rates["batched"] = batched(services, fast, batch, progress)
+            wire = messages_for(open_carts(services, count, rng), per_cart, seed, per_message)
             mqtt = over_mqtt(services, wire, broker, batch, per_message, progress)
             rates["over MQTT"] = mqtt.rate
     report = Table(title="Scale readings stored", caption="per core: per second of the storing "

@@ -55,8 +55,11 @@ from aisle.services.carts import CartService, WeightAnswer
 
 __all__ = ["Refusal", "WeightIngest", "broker_address", "read_message"]
 
-RECEIVE_MAXIMUM = 4_000
-"""Messages the broker may have handed over unacknowledged: about a second of 2,000 carts."""
+RECEIVE_MAXIMUM = 65_535
+"""Messages the broker may hand over before the server has acknowledged them (MQTT 5's most):
+half a minute of 1,000 carts. While the server catches up (after a restart, a burst), they wait
+in its memory rather than in the broker's queue, which Mosquitto bounds at 1,000 messages by
+default and past which it drops them."""
 
 _RETRY_S = 1.0  # after a batch could not be stored, or some were deferred
 _SESSION_TAKEN_OVER = 142  # MQTT 5 reason code: another client connected with this id

@@ -346,7 +346,7 @@ class CartService:
             stored = uow.events.versions_of([p for p in pairs if p[0] in locked])
             refused = uow.events.refusals_of([p for p in pairs if p[0] in locked])
             for cart_id in sorted(locked & latest.keys()):
-                states[cart_id] = self._caught_up(uow, cart_id, loaded.get(cart_id))
+                states[cart_id] = self._caught_up(uow, cart_id, loaded.get(cart_id), latest)
             now = self._clock()
             for cart_id, report in reports:
                 key = (cart_id, report.event_id)
@@ -401,13 +401,19 @@ class CartService:
         ]
 
     def _caught_up(
-        self, uow: UnitOfWork, cart_id: str, known: tuple[CartState, datetime] | None
+        self,
+        uow: UnitOfWork,
+        cart_id: str,
+        known: tuple[CartState, datetime] | None,
+        latest: Mapping[str, int],
     ) -> tuple[CartState, datetime]:
         """A cart's state with every event its stream holds now (in the write transaction:
-        usually none to add)."""
+        usually none to add, and then nothing is read)."""
         if known is None:
             return self._load_state(uow, cart_id)
         state, at = known
+        if state.version == latest[cart_id]:
+            return state, at
         for stored_event in uow.events.load(cart_id, after_version=state.version):
             state.apply(stored_event.event)
             at = stored_event.recorded_at
