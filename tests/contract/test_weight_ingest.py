@@ -219,3 +219,19 @@ def test_a_cart_out_of_memory_is_read_again_from_its_stream(
         assert fresh.carts.get(cart).state.version == 4
     finally:
         fresh.close()
+
+
+def test_readings_no_scale_could_give_are_set_aside_and_the_rest_stored(store: Services) -> None:
+    a, b = open_cart(store, "A"), open_cart(store, "B")
+    absurd = ReportWeight(
+        event_id="w0",
+        samples=((0, 10**5000), (12, "1e5000"), (24, 1e306), (10**40, 1.0), (36, 2.0)),
+    )
+
+    answers = store.carts.ingest_weights([(a, absurd), *trip(b, [0])])
+
+    assert [x.version for x in answers] == [2, 2]
+    state = store.carts.get(a).state
+    problems = [p.detail for p in state.scale.problems]
+    assert len(problems) == 4 and problems[0].startswith("reading <an integer of more than")
+    assert state.scale.last_t_ms == 36

@@ -51,6 +51,7 @@ def test_a_forged_or_borrowed_token_is_refused() -> None:
         (b"{not json", "malformed_json", "not valid JSON"),
         (b"\xff\xfe", "malformed_json", "not valid JSON"),
         (b"[" * 100_000, "malformed_json", "not valid JSON"),
+        (b'{"samples": [[0, 1' + b"0" * 5000 + b"]]}", "malformed_json", "not valid JSON"),
         ({"token": TOKEN, "event_id": "w1\n", "samples": [[0, 1]]}, "invalid_request",
          "event_id"),
         ([1, 2], "invalid_request", "JSON object"),

@@ -36,9 +36,10 @@ import logging
 import queue
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,12 +47,14 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeout
 
 from aisle.domain.cart import ReportWeight
 from aisle.domain.cart.state import MAX_READINGS
 from aisle.services.access import TokenSigner
 from aisle.services.carts import CartService, WeightAnswer
+from aisle.services.ports import ConcurrentAppend
 
 __all__ = ["Refusal", "WeightIngest", "broker_address", "read_message"]
 
@@ -62,7 +65,15 @@ in its memory rather than in the broker's queue, which Mosquitto bounds at 1,000
 default and past which it drops them."""
 
 _RETRY_S = 1.0  # after a batch could not be stored, or some were deferred
-_SESSION_TAKEN_OVER = 142  # MQTT 5 reason code: another client connected with this id
+_AWAY = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    SqlTimeout,
+    ConcurrentAppend,
+    OSError,
+)
+"""What passes: the database can't be reached, or the carts are too busy, for now."""
 _log = logging.getLogger("aisle.mqtt")
 _EVENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")  # the whole id: used with fullmatch
 _KEYS = {"token", "event_id", "samples", "type"}
@@ -102,7 +113,7 @@ def read_message(
         return Refusal(cart_id, None, "invalid_request", f"Unexpected topic {topic!r}")
     try:
         body = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nested past reason
+    except (ValueError, RecursionError):  # not JSON, nested past reason, or a number too long
         return Refusal(cart_id, None, "malformed_json", "The message is not valid JSON")
     if not isinstance(body, dict):
         return Refusal(cart_id, None, "invalid_request", "The message must be a JSON object")
@@ -134,9 +145,10 @@ class WeightIngest:
     """Subscribes to every cart's readings and stores them in batches (see the module).
 
     One server process per store takes the readings: their order per cart is the order they
-    are stored in, and a second subscriber would receive every message again. A second
-    process started with the same settings takes over the session; the first one then stops
-    taking readings and says so (:attr:`failures`), rather than fighting for it."""
+    are stored in. A second process started with the same settings would take the session
+    over, and the two would take turns (Mosquitto tells the one put out only "unspecified
+    error"); a server that keeps losing its connection says so (:attr:`failures`), naming
+    that as the likely cause."""
 
     def __init__(
         self,
@@ -160,6 +172,7 @@ class WeightIngest:
         # (connection, message): a message is acknowledged on the connection it came by
         self._inbox: queue.Queue[tuple[int, mqtt.MQTTMessage] | None] = queue.Queue()
         self._connection = 0
+        self._drops: list[float] = []  # when the broker's connection was lost, lately
         self._subscribed = threading.Event()
         self._stopping = threading.Event()
         self._worker = threading.Thread(target=self._work, name="mqtt-ingest", daemon=True)
@@ -237,12 +250,16 @@ class WeightIngest:
             self._subscribed.set()
 
     def _disconnected(self, client: mqtt.Client, _: Any, __: Any, reason: Any, ___: Any) -> None:
-        if getattr(reason, "value", None) == _SESSION_TAKEN_OVER:
+        if self._stopping.is_set():
+            return
+        now = time.monotonic()
+        self._drops = [t for t in self._drops if now - t < 60] + [now]
+        if len(self._drops) >= 3:
+            # Mosquitto says only "unspecified error" when another client takes the session
             self._trouble(
-                "another server took over this session (the same AISLE_MQTT_PREFIX and store): "
-                "this one no longer takes readings"
+                f"disconnected {len(self._drops)} times in a minute ({reason}): is another "
+                "server taking readings with the same AISLE_MQTT_PREFIX and store? Only one may."
             )
-            client.disconnect()  # no reconnecting: two servers would take turns forever
 
     def _arrived(self, _: mqtt.Client, __: Any, message: mqtt.MQTTMessage) -> None:
         self._inbox.put((self._connection, message))
@@ -271,7 +288,11 @@ class WeightIngest:
                     stopping = True
                     break
                 batch.append(more)
-            done = self._store(batch)
+            try:
+                done = self._store(batch)
+            except Exception as error:  # a fault here must not stop the readings for good
+                self._trouble(f"a batch of {len(batch)}: {error!r}")
+                done = []  # stored or not, the unacknowledged come again with the session
             if done is None:
                 return  # stopping with the database away: the broker delivers it all again
             waiting = done
@@ -307,7 +328,12 @@ class WeightIngest:
             if not refusal.cart_id or "+" in refusal.cart_id or "#" in refusal.cart_id:
                 continue  # no cart to answer
             body = {"event_id": refusal.event_id, "code": refusal.code, "message": refusal.message}
-            self._client.publish(self._topic("refused", refusal.cart_id), json.dumps(body), qos=1)
+            try:
+                self._client.publish(
+                    self._topic("refused", refusal.cart_id), json.dumps(body), qos=1
+                )
+            except ValueError as error:  # no topic to answer on (too long)
+                self._trouble(f"answering a refusal: {error!r}")
         self.refused += len(refusals)
         self.stored += sum(1 for a in answers if a.refused is None and not a.deferred)
         deferred = [
@@ -341,29 +367,38 @@ class WeightIngest:
                     self._trouble(f"telling cart {cart_id}'s screens: {error!r}")
 
     def _ingest(self, reports: list[tuple[str, ReportWeight]]) -> list[WeightAnswer] | None:
-        """The store's answers; while the database is away, the same batch again every
-        second. A report the store fails on for any other reason is found by storing the
-        batch's reports one by one, and refused alone, so that it never holds up the rest."""
+        """The store's answers. While the database can't be reached (or its carts are too
+        busy), the same batch again every second. A report the store fails on for any other
+        reason is found by storing the batch's reports one by one, and refused alone, so
+        that it never holds up the rest; a cart's later reports wait behind one of its own
+        that had to wait, so that its readings keep their order."""
         while reports:
             try:
                 return self._carts.ingest_weights(reports)
-            except (SQLAlchemyError, OSError) as error:
+            except _AWAY as error:
                 self._trouble(f"the database: {error!r}; trying again")
                 if self._stopping.wait(_RETRY_S):
                     return None
             except Exception as error:
-                if len(reports) > 1:
-                    answers: list[WeightAnswer] = []
-                    for one in reports:
-                        alone = self._ingest([one])
-                        if alone is None:
-                            return None
-                        answers += alone
-                    return answers
-                cart_id, report = reports[0]
-                self._trouble(f"cart {cart_id}, {report.event_id}: {error!r}")
-                failed = ("server_error", f"These readings could not be stored ({error!r})")
-                return [WeightAnswer(cart_id=cart_id, event_id=report.event_id, refused=failed)]
+                if len(reports) == 1:
+                    cart_id, report = reports[0]
+                    self._trouble(f"cart {cart_id}, {report.event_id}: {error!r}")
+                    failed = ("server_error", f"These readings could not be stored ({error!r})")
+                    return [WeightAnswer(cart_id=cart_id, event_id=report.event_id, refused=failed)]
+                answers: list[WeightAnswer] = []
+                waiting: set[str] = set()  # carts with a report deferred in this batch
+                for cart_id, report in reports:
+                    if cart_id in waiting:
+                        answer = WeightAnswer(cart_id=cart_id, event_id=report.event_id)
+                        answers.append(replace(answer, deferred=True))
+                        continue
+                    alone = self._ingest([(cart_id, report)])
+                    if alone is None:
+                        return None
+                    if alone[0].deferred:
+                        waiting.add(cart_id)
+                    answers += alone
+                return answers
         return []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -70,7 +71,8 @@ def _mqtt_ingest(services: Services, hub: CartHub, url: str) -> WeightIngest:
         if not hub.listening(cart_id):
             return
         state = services.carts.state(cart_id)
-        loop.call_soon_threadsafe(hub.publish, cart_id, state.version, verification_push(state))
+        text = verification_push(state)
+        loop.call_soon_threadsafe(partial(hub.publish, cart_id, state.version, text, whole=False))
 
     return WeightIngest(
         services.carts,

@@ -155,7 +155,7 @@ async def live(websocket: WebSocket, cart_id: str) -> None:
     try:
         await websocket.accept()
         view = await run_in_threadpool(services.carts.get, cart_id)
-        sent = view.state.version
+        sent_whole = sent_any = view.state.version
         base = (services.settings.public_url or str(websocket.base_url)).rstrip("/")
         base = base.replace("ws://", "http://").replace("wss://", "https://")
         state = cart_state(view, base=base, services=services)
@@ -167,10 +167,13 @@ async def live(websocket: WebSocket, cart_id: str) -> None:
             if getter not in done:
                 getter.cancel()
                 break
-            version, text = getter.result()
-            if version > sent:
-                sent = version
-                await websocket.send_text(text)
+            push = getter.result()
+            # as the hub: a part (the verification alone) never holds back a whole state
+            if push.version > sent_whole and (push.whole or push.version > sent_any):
+                if push.whole:
+                    sent_whole = push.version
+                sent_any = max(sent_any, push.version)
+                await websocket.send_text(push.text)
     except WebSocketDisconnect:
         pass
     finally:

@@ -144,7 +144,8 @@ class CartService:
         self._bag_tare_mg = bag_tare_g * 1000
         self._remembered: OrderedDict[str, tuple[CartState, datetime]] = OrderedDict()
         self._remembered_lock = threading.Lock()
-        self._verified: OrderedDict[str, tuple[object, ...]] = OrderedDict()  # as last told
+        # per cart, the version and the verification its screens were last told
+        self._verified: OrderedDict[str, tuple[int, tuple[object, ...]]] = OrderedDict()
         self._rules = rules
         self._timezone = timezone
         self._uow = uow
@@ -168,7 +169,7 @@ class CartService:
             view = self._price(uow, state, now)
             self._summarise(uow, view, device_name=device.name)
             uow.commit()
-        self._tell(state)  # what its screen sees when it connects
+        self._tell_safely(state)  # what its screen sees when it connects
         return view
 
     def handle(self, cart_id: str, command: ShoppingCommand) -> CartView:
@@ -208,9 +209,9 @@ class CartService:
         has just started does not hold the store's writers while it reads whole trips."""
         cart_ids = {cart_id for cart_id, _ in reports}
         for _ in range(_ATTEMPTS):
-            loaded = self._preload(cart_ids)
+            replayed = self._replay_missing(cart_ids)
             try:
-                return self._ingest_once(reports, loaded)
+                return self._ingest_once(reports, replayed)
             except ConcurrentAppend:
                 continue  # the states taken are dropped: the next attempt loads them again
         raise ConcurrentAppend("the carts are too busy: try again")
@@ -307,34 +308,28 @@ class CartService:
             self._summarise(uow, view)
             uow.commit()
             self._remember(state, now)
-            self._tell(state)  # the answer, pushed to the screens too, says it all
+            self._tell_safely(state)  # the answer, pushed to the screens too, says it all
             return view
 
-    def _preload(self, cart_ids: Collection[str]) -> dict[str, tuple[CartState, datetime]]:
-        """The carts' states as far as they are known, outside any write transaction: taken
-        from memory (each taken whole, so that no other request shares it), or replayed."""
-        loaded: dict[str, tuple[CartState, datetime]] = {}
-        missing: list[str] = []
+    def _replay_missing(self, cart_ids: Collection[str]) -> dict[str, tuple[CartState, datetime]]:
+        """The carts not in memory, replayed from their streams outside any write transaction
+        (a server just started reads whole trips without holding the store's writers)."""
         with self._remembered_lock:
-            for cart_id in cart_ids:
-                remembered = self._remembered.pop(cart_id, None)
-                if remembered is None:
-                    missing.append(cart_id)
-                else:
-                    loaded[cart_id] = remembered
+            missing = [cart_id for cart_id in cart_ids if cart_id not in self._remembered]
+        replayed: dict[str, tuple[CartState, datetime]] = {}
         if missing:
             with self._uow() as uow:
                 for cart_id in missing:
                     stored = uow.events.load(cart_id)
                     if stored:
                         state = CartState.replay(cart_id, (e.event for e in stored))
-                        loaded[cart_id] = (state, stored[-1].recorded_at)
-        return loaded
+                        replayed[cart_id] = (state, stored[-1].recorded_at)
+        return replayed
 
     def _ingest_once(
         self,
         reports: Sequence[tuple[str, ReportWeight]],
-        loaded: dict[str, tuple[CartState, datetime]],
+        replayed: dict[str, tuple[CartState, datetime]],
     ) -> list[WeightAnswer]:
         pairs = [(cart_id, report.event_id) for cart_id, report in reports]
         answers: list[WeightAnswer] = []
@@ -345,8 +340,12 @@ class CartService:
             latest = uow.events.latest_versions({cart_id for cart_id, _ in reports})
             stored = uow.events.versions_of([p for p in pairs if p[0] in locked])
             refused = uow.events.refusals_of([p for p in pairs if p[0] in locked])
-            for cart_id in sorted(locked & latest.keys()):
-                states[cart_id] = self._caught_up(uow, cart_id, loaded.get(cart_id), latest)
+            ours = sorted(locked & latest.keys())
+            with self._remembered_lock:  # taken whole, now: no other request shares a state
+                taken = {cart_id: self._remembered.pop(cart_id, None) for cart_id in ours}
+            for cart_id in ours:
+                known = taken[cart_id] or replayed.get(cart_id)
+                states[cart_id] = self._caught_up(uow, cart_id, known, latest)
             now = self._clock()
             for cart_id, report in reports:
                 key = (cart_id, report.event_id)
@@ -388,7 +387,7 @@ class CartService:
             uow.commit()
         # what the screens should hear, worked out before the states go back to memory,
         # where another request may take them
-        changed = {cart_id for cart_id, (state, _) in states.items() if self._tell(state)}
+        changed = {cart_id for cart_id, (state, _) in states.items() if self._tell_safely(state)}
         with self._remembered_lock:
             for cart_id, (state, at) in states.items():
                 self._remembered[cart_id] = (state, now if cart_id in moved else at)
@@ -414,21 +413,35 @@ class CartService:
         state, at = known
         if state.version == latest[cart_id]:
             return state, at
+        if state.version > latest[cart_id]:  # the stream was put back (a restored database)
+            return self._load_state(uow, cart_id)
         for stored_event in uow.events.load(cart_id, after_version=state.version):
             state.apply(stored_event.event)
             at = stored_event.recorded_at
         return state, at
 
     def _tell(self, state: CartState) -> bool:
-        """Whether the cart's verification differs from what its screens were last told."""
+        """Whether the cart's verification differs from what its screens were last told.
+        A state older than the one last told (two threads finishing out of order) tells
+        nothing and changes nothing."""
         told = self._told(state)
         with self._remembered_lock:
             before = self._verified.get(state.cart_id)
-            self._verified[state.cart_id] = told
+            if before is not None and before[0] > state.version:
+                return False
+            self._verified[state.cart_id] = (state.version, told)
             self._verified.move_to_end(state.cart_id)
             while len(self._verified) > REMEMBERED_CARTS:
                 self._verified.popitem(last=False)
-        return before != told
+        return before is None or before[1] != told
+
+    def _tell_safely(self, state: CartState) -> bool:
+        """:meth:`_tell` after a commit: what is stored stays stored whatever happens here;
+        a verification that could not be worked out is told (the screen asks for it)."""
+        try:
+            return self._tell(state)
+        except Exception:
+            return True
 
     @staticmethod
     def _told(state: CartState) -> tuple[object, ...]:

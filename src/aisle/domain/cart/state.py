@@ -15,6 +15,7 @@ promotion asks for it and whether it was used before is looked up by the service
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -334,8 +335,8 @@ class CartState:
         set_aside: list[str] = []
         for t_ms, grams in samples:
             mg = to_mg(grams)
-            if not isinstance(t_ms, int) or isinstance(t_ms, bool) or mg is None:
-                set_aside.append(f"reading {grams!r} g at {t_ms!r} ms")
+            if type(t_ms) is not int or not -MOST_T_MS < t_ms < MOST_T_MS or mg is None:
+                set_aside.append(f"reading {_quoted(grams)} g at {_quoted(t_ms)} ms")
             else:
                 kept.append((t_ms, mg))
         return WeightMeasured(samples=tuple(kept), set_aside=tuple(set_aside))
@@ -546,12 +547,30 @@ def _unit_weight(event: ItemScanned) -> UnitWeight | None:
     )
 
 
+MOST_T_MS = 2**53
+"""A cart's clock in milliseconds: 285,000 years either way, and exact as a JSON number."""
+
+
+def _quoted(value: object) -> str:
+    """What a device sent, quoted for a person to read, at most 40 characters.
+
+    >>> _quoted("x"), _quoted(10**5000)[:12], _quoted("9" * 50)
+    ("'x'", '<an integer ', "'99999999999999999999999999999999999999…")
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to write out
+        return f"<an integer of more than {sys.get_int_max_str_digits()} digits>"
+    return text if len(text) <= 40 else text[:39] + "\u2026"
+
+
 class _AsGrams:
     """A reading in milligrams, written in grams only if it is ever quoted (set aside as
-    absurd): not a string made for every reading, and exact for any size.
+    absurd): not a string made for every reading. Readings are below a million tonnes
+    (``to_mg``), so the 28 digits of Decimal's arithmetic write any of them exactly.
 
-    >>> repr(_AsGrams(412_346)), repr(_AsGrams(10**400))[:6]
-    ("'412.346'", "'1E+39")
+    >>> repr(_AsGrams(412_346)), repr(_AsGrams(200_000_000)), repr(_AsGrams(-1))
+    ("'412.346'", "'200000'", "'-0.001'")
     """
 
     __slots__ = ("mg",)
@@ -560,4 +579,4 @@ class _AsGrams:
         self.mg = mg
 
     def __repr__(self) -> str:
-        return repr(str(Decimal(self.mg).scaleb(-3).normalize()))
+        return repr(format(Decimal(self.mg).scaleb(-3).normalize(), "f"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 __all__ = ["DetectorSettings", "SignalProblem", "Step", "StepDetector", "to_mg"]
 
@@ -59,15 +59,21 @@ class DetectorSettings:
     min_mg: int = -10_000_000
 
 
+MOST_GRAMS = 10**12
+"""No scale reads a million tonnes: a reading this large or larger is no number at all (and,
+kept, it could not even be written down: a JSON integer has at most 4,300 digits here)."""
+
+
 def to_mg(grams: object) -> int | None:
-    """A reading in grams as whole milligrams, half-up; None for what is not a finite number.
+    """A reading in grams as whole milligrams, half-up; None for what is not a finite number
+    of grams below :data:`MOST_GRAMS`.
 
     >>> to_mg(412.3456), to_mg("7"), to_mg(float("nan")), to_mg(True), to_mg(0.0005), to_mg(-2.5)
     (412346, 7000, None, None, 1, -2500)
-    >>> to_mg(1e306) == 10**309, to_mg(float("inf"))
-    (True, None)
+    >>> to_mg(1e306), to_mg(float("inf")), to_mg(10**5000), to_mg("1e999000"), to_mg("1e-999999")
+    (None, None, None, None, 0)
     """
-    if type(grams) is float and abs(grams) < 1e12:  # finite, and x 1000 can't overflow
+    if type(grams) is float and abs(grams) < MOST_GRAMS:  # finite, and x 1000 is exact enough
         # most readings have at most 3 decimals: then grams x 1000 lies within a hair of the
         # whole number the exact decimal gives, and that is the answer, with no Decimal made
         scaled = grams * 1000
@@ -75,16 +81,16 @@ def to_mg(grams: object) -> int | None:
         if abs(scaled - whole) < 1e-6:
             return whole
     elif type(grams) is int:
-        return grams * 1000
-    if isinstance(grams, bool) or not isinstance(grams, int | float | str | Decimal):
+        return grams * 1000 if -MOST_GRAMS < grams < MOST_GRAMS else None
+    if isinstance(grams, bool) or not isinstance(grams, float | str | Decimal):
         return None
     try:
-        value = Decimal(str(grams)) * 1000
-    except InvalidOperation:
+        value = Decimal(grams) if isinstance(grams, Decimal) else Decimal(str(grams))
+        if not value.is_finite() or value.adjusted() >= 12:
+            return None
+        return int((value * 1000).to_integral_value(rounding="ROUND_HALF_UP"))
+    except (ArithmeticError, ValueError):  # not a number, or one beyond any context
         return None
-    if not value.is_finite():
-        return None
-    return int(value.to_integral_value(rounding="ROUND_HALF_UP"))
 
 
 class StepDetector:
