@@ -57,23 +57,18 @@ class SqlEventStore:
     def append(
         self, cart_id: str, *, version: int, event_id: str, event: CartEvent, recorded_at: datetime
     ) -> None:
-        row = {
-            "cart_id": cart_id,
-            "version": version,
-            "event_id": event_id,
-            "type": event.TYPE,
-            "type_version": event.VERSION,
-            "payload": event_to_payload(event),
-            "recorded_at": recorded_at,
-        }
+        row = _event_row(cart_id, version, event_id, event, recorded_at)
+        self._insert([row], duplicate=event_id, clash=cart_id)
+
+    def _insert(self, rows: list[dict[str, Any]], *, duplicate: str, clash: str) -> None:
         try:
-            self._conn.execute(insert(t.cart_events), row)
+            self._conn.execute(insert(t.cart_events), rows)
         except IntegrityError as error:
             # The unit of work is spent now (PostgreSQL aborts it): say which rule was broken,
             # from the constraint the database names, and let the caller roll back.
             if "event_id" in str(error.orig):
-                raise DuplicateEvent(event_id) from error
-            raise ConcurrentAppend(cart_id) from error
+                raise DuplicateEvent(duplicate) from error
+            raise ConcurrentAppend(clash) from error
 
     def versions_of(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Where each of these (cart, event id) pairs is stored; pairs not stored are left out.
@@ -119,26 +114,10 @@ class SqlEventStore:
     def append_many(self, events: Sequence[tuple[str, int, str, CartEvent]], at: datetime) -> None:
         """Append (cart, version, event id, event) rows in one statement; a clash raises as
         :meth:`append` does and leaves the transaction to be rolled back."""
-        rows = [
-            {
-                "cart_id": cart_id,
-                "version": version,
-                "event_id": event_id,
-                "type": event.TYPE,
-                "type_version": event.VERSION,
-                "payload": event_to_payload(event),
-                "recorded_at": at,
-            }
-            for cart_id, version, event_id, event in events
-        ]
-        if not rows:
-            return
-        try:
-            self._conn.execute(insert(t.cart_events), rows)
-        except IntegrityError as error:
-            if "event_id" in str(error.orig):
-                raise DuplicateEvent(str(error.orig)) from error
-            raise ConcurrentAppend(str(error.orig)) from error
+        if events:
+            rows = [_event_row(*event, at) for event in events]
+            what = str(sorted({cart_id for cart_id, *_ in events}))
+            self._insert(rows, duplicate=what, clash=what)
 
     def refusal_of(self, cart_id: str, event_id: str) -> tuple[str, str] | None:
         r = t.refused_events
@@ -365,3 +344,17 @@ def _joined(
         "ON e.cart_id = wanted.cart_id AND e.event_id = wanted.event_id"
     )
     return query, params
+
+
+def _event_row(
+    cart_id: str, version: int, event_id: str, event: CartEvent, at: datetime
+) -> dict[str, Any]:
+    return {
+        "cart_id": cart_id,
+        "version": version,
+        "event_id": event_id,
+        "type": event.TYPE,
+        "type_version": event.VERSION,
+        "payload": event_to_payload(event),
+        "recorded_at": at,
+    }
