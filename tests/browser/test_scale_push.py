@@ -13,7 +13,7 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_cart_screen import cart_session, open_cart_screen
+from tests.browser.test_cart_screen import Shot, cart_session, open_cart_screen
 from tests.support.live import LiveServer
 from tests.support.mqtt import mqtt_broker
 
@@ -44,7 +44,7 @@ def scale_server(tmp_path: Path, broker: str, prefix: str) -> Iterator[LiveServe
 
 
 def test_an_item_placed_without_a_scan_is_asked_about_on_the_screen(
-    scale_server: LiveServer, page: Page, broker: str, prefix: str
+    scale_server: LiveServer, page: Page, broker: str, prefix: str, shot: Shot
 ) -> None:
     open_cart_screen(page, scale_server)
     trip = cart_session(page)
@@ -77,3 +77,4 @@ def test_an_item_placed_without_a_scan_is_asked_about_on_the_screen(
         "Did you scan the item you just placed? Please scan it."
     )
     expect(box).to_have_attribute("data-kind", "ask")
+    shot(page, "asked")
