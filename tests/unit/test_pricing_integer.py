@@ -41,13 +41,13 @@ from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, offers
 @contextmanager
 def budget(moves: int) -> Iterator[None]:
     """The programme's budget set to ``moves`` (0: every component goes to CP-SAT)."""
-    saved = _programme.BUDGET
-    _programme.BUDGET = moves
+    saved = _programme.BUDGET, _programme.DOUBT_BUDGET
+    _programme.BUDGET = _programme.DOUBT_BUDGET = moves
     _optimiser.clear_cache()
     try:
         yield
     finally:
-        _programme.BUDGET = saved
+        _programme.BUDGET, _programme.DOUBT_BUDGET = saved
         _optimiser.clear_cache()
 
 
@@ -116,27 +116,49 @@ FAMILY_OFFERS: list[Offer] = [
 ]  # fmt: skip
 
 
-def test_a_family_basket_too_big_for_the_programme_goes_to_cpsat_and_gets_its_optimum(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    handed: list[object] = []
+@pytest.fixture
+def handed(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The components handed to CP-SAT, as they are handed."""
+    found: list[object] = []
     real = _integer.solve_integer
 
     def spy(key: _programme.Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
-        handed.append(key)
+        found.append(key)
         return real(key)
 
     monkeypatch.setattr(_integer, "solve_integer", spy)
+    return found
+
+
+def test_a_family_basket_past_the_programmes_budget_goes_to_cpsat_and_gets_its_optimum(
+    handed: list[object],
+) -> None:
     policy = PricingPolicy(currency="EUR")
-    with budget(_programme.BUDGET):
+    with budget(60):
         fast = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, NOW)
-    assert handed, "the basket is big enough to run past the programme's budget"
+    assert handed, "the basket is big enough to run past a budget of 60 moves"
     with budget(10**9):
         handed.clear()
         slow = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, NOW)
     assert not handed
     assert fast.discount_total == slow.discount_total
     assert fast.total == slow.total
+
+
+def test_a_family_basket_with_a_bundle_and_a_threshold_in_doubt_needs_no_cpsat(
+    handed: list[object],
+) -> None:
+    """The bundle alone joins its slots, so each slot is solved on its own and matched by
+    count; the threshold is decided by ceilings on claiming it, not by a joined programme."""
+    policy = PricingPolicy(currency="EUR")
+    with budget(_programme.BUDGET):
+        fast = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, NOW)
+    assert not handed
+    with budget(0):
+        by_cpsat = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, NOW)
+    assert handed
+    assert fast.discount_total == by_cpsat.discount_total
+    assert fast.total == by_cpsat.total
 
 
 def test_the_same_big_basket_prices_the_same_way_every_time() -> None:

@@ -44,6 +44,7 @@ from aisle.domain.pricing._programme import (
     Key,
     _contained_mask,
     percent_of,
+    spend_term,
 )
 
 __all__ = ["solve_integer", "warm_up"]
@@ -125,7 +126,7 @@ def solve_integer(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
         flag = 1 << bit
         mine = [(n, each, most) for mask, n, each, most in contributions if mask & flag]
         if not in_doubt:
-            value += [percent_of(each, percent) * n for n, each, _ in mine]
+            value += [spend_term(each, threshold, percent) * n for n, each, _ in mine]
             continue
         met = model.new_bool_var(f"met{bit}")
         gives: list[Any] = [amount * met]

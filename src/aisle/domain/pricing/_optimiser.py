@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from aisle.domain.catalog import SoldBy
 from aisle.domain.money import Money
+from aisle.domain.pricing._claims import Claims
 from aisle.domain.pricing._hints import upsell_hints
 from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, per_kg
 from aisle.domain.pricing._programme import (
@@ -35,6 +36,8 @@ from aisle.domain.pricing._programme import (
     SPEND_PRICE,
     UNIT,
     Key,
+    SpendKey,
+    forget_groups,
     percent_of,
     solve,
     spent_of,
@@ -104,6 +107,7 @@ class _Spend:
 def clear_cache() -> None:
     """Forget remembered component solutions (benchmarks time a cold start with it)."""
     solve.cache_clear()
+    forget_groups()
 
 
 def optimise(
@@ -256,6 +260,12 @@ class _Problem:
             for ci in range(len(self.classes)):
                 by_offers.setdefault(find(ci), []).append(ci)
             self._settle_doubts(list(by_offers.values()))
+            decided = Claims(self, list(by_offers.values())).decide()
+            if decided is not None:
+                try:
+                    return self._found(decided)
+                except _DearerApplication:
+                    pass  # the best found pays an application dearly: solve it whole below
         for spend in self.spends:
             if spend.mode == "in-doubt" and not self.doubt_ignored:
                 join(spend.classes)
@@ -319,27 +329,34 @@ class _Problem:
 
     def _component_key(self, members: list[int]) -> Key:
         """The component as plain tuples: everything the solution depends on, nothing else."""
+
+        def terms(_: int, spend: _Spend, contained: tuple[int, ...]) -> list[SpendKey]:
+            in_doubt = spend.mode == "in-doubt" and not self.doubt_ignored
+            if not in_doubt and not spend.percent > 0:
+                return []
+            return [(in_doubt, spend.threshold, spend.amount, spend.percent, contained)]
+
+        return self.key_of(members, terms)[0]
+
+    def key_of(
+        self, members: list[int], terms: Callable[[int, _Spend, tuple[int, ...]], list[SpendKey]]
+    ) -> tuple[Key, tuple[int, ...]]:
+        """The component's key with the spend terms ``terms`` gives for each spend offer that
+        covers it (given its index and the offers whose applications count whole), and the
+        spend offer of each term."""
         offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
         local = {offer: i for i, offer in enumerate(offer_ids)}
-        offers: list[tuple[int, ...]] = []
-        for offer_index in offer_ids:
-            offers.append(_offer_params(self.items[offer_index]))
-        spend_ids = [
-            si
-            for si, s in enumerate(self.spends)
-            if any(ci in s.classes for ci in members)
-            and ((s.mode == "in-doubt" and not self.doubt_ignored) or s.percent > 0)
-        ]
-        spends = tuple(
-            (
-                self.spends[si].mode == "in-doubt" and not self.doubt_ignored,
-                self.spends[si].threshold,
-                self.spends[si].amount,
-                self.spends[si].percent,
-                tuple(local[o] for o in offer_ids if self._contained(self.spends[si], o)),
-            )
-            for si in spend_ids
-        )
+        offers = tuple(_offer_params(self.items[offer_index]) for offer_index in offer_ids)
+        present = set(members)
+        spends: list[SpendKey] = []
+        spend_ids: list[int] = []
+        for si, spend in enumerate(self.spends):
+            if present.isdisjoint(spend.classes):
+                continue
+            contained = tuple(local[o] for o in offer_ids if self._contained(spend, o))
+            for term in terms(si, spend, contained):
+                spends.append(term)
+                spend_ids.append(si)
         classes = []
         for ci in members:
             cls = self.classes[ci]
@@ -349,7 +366,7 @@ class _Problem:
             )
             none_mask = self._counts_mask(spend_ids, ci, None)
             classes.append((cls.gross, cls.count, none_mask, options))
-        return (tuple(classes), tuple(offers), spends)
+        return (tuple(classes), offers, tuple(spends)), tuple(spend_ids)
 
     def _contained(self, spend: _Spend, offer_index: int) -> bool:
         offer = self.items[offer_index]

@@ -40,6 +40,26 @@ def percent_of(minor: int, percent: Decimal) -> int:
     return int((Decimal(minor) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+PRICED = -1
+"""The threshold of a spend term that is a *price* on spending, not an offer: ``percent``
+hundredths of a cent for each cent spent, rounded up for each contribution. The optimiser
+prices a threshold in doubt this way to bound what claiming it can be worth (a Lagrangian
+relaxation); rounded up, the bound holds exactly."""
+
+
+def spend_term(amount: int, threshold: int, percent: Decimal) -> int:
+    """What a contribution of ``amount`` to a spend offer that is not in doubt adds to the value.
+
+    >>> spend_term(150, 1000, Decimal(5)), spend_term(150, PRICED, Decimal(5))
+    (8, 8)
+    >>> spend_term(101, PRICED, Decimal(1))
+    2
+    """
+    if threshold == PRICED:
+        return -((-amount * int(percent)) // 100)
+    return percent_of(amount, percent)
+
+
 # A component: classes (gross, count, none's spend mask, options (offer, slot, disc, mask)),
 # offers (kind, size, price or buy, limit), spends (in doubt, threshold, amount, percent,
 # offers whose applications count whole).
@@ -59,13 +79,17 @@ def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
-BUDGET = 600
+BUDGET = 5000
 """Moves (a state tried with a choice) the programme may make on one component before it hands
 the component to the integer programme of :mod:`aisle.domain.pricing._integer`: about 2-3 ms of
 work here. Counted, not timed, so the same basket always takes the same path. Components past
 it are mostly whole baskets joined by a threshold in doubt, which CP-SAT solves anyway: a
 larger budget only spends more before handing them over (``benchmarks/pricing.py --quick``:
 re-pricing p50 19 ms at 2,000 moves, 14 ms at 600, p99 unchanged)."""
+
+
+DOUBT_BUDGET = 600
+"""The same for a component with a threshold in doubt, whose states also count the spend."""
 
 
 class _OverBudget(Exception):
@@ -87,7 +111,7 @@ def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     The dynamic programme solves it when it can within :data:`BUDGET`; otherwise CP-SAT does
     (:mod:`aisle.domain.pricing._integer`). Both are exact and value a solution the same way.
     """
-    _work.left = BUDGET
+    _work.left = DOUBT_BUDGET if any(spend[0] for spend in key[2]) else BUDGET
     try:
         return _solve_programme(key)
     except _OverBudget:
@@ -96,10 +120,18 @@ def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
         return solve_integer(key)
 
 
+def forget_groups() -> None:
+    """Forget remembered groups of split components (with the optimiser's own cache)."""
+    _group.cache_clear()
+
+
 def _solve_programme(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     """The programme takes one unit at a time: a class of m units with r options would
     otherwise try every way to share m units among r + 1 choices at once, which grows like m to
     the r; one unit at a time, equal states met along different paths merge at every step."""
+    joined = _bundle_split(key)
+    if joined is not None:
+        return _solve_split(key, *joined)
     classes, offers, spends = key
     if all(count == 1 for _, count, _, _ in classes):
         return _solve_units(key)
@@ -112,6 +144,169 @@ def _solve_programme(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     for ci, split in zip(owner, chosen, strict=True):
         splits[ci][split.index(1)] += 1
     return value, tuple(tuple(split) for split in splits)
+
+
+def _bundle_split(key: Key) -> tuple[int, list[list[int]]] | None:
+    """A bundle whose slots the rest of the component does not join, and the groups of classes
+    it joins; None when there is no such bundle (or a threshold in doubt is open).
+
+    Without the bundle, the component falls apart into groups that each fill at most one of
+    its slots. Given the number of applications, the groups are independent, so each is solved
+    once for every count it could give the bundle, and the counts are matched afterwards: the
+    programme never has to keep two slots' counts at once.
+    """
+    classes, offers, spends = key
+    if any(in_doubt for in_doubt, _, _, _, _ in spends):
+        return None
+    units: dict[int, int] = {}
+    for _, count, _, options in classes:
+        for offer, _, _, _ in options:
+            if offers[offer][0] == BUNDLE:
+                units[offer] = units.get(offer, 0) + count
+    for bundle in sorted(units, key=lambda b: (-units[b], b)):
+        parent = list(range(len(classes)))
+        first: dict[int, int] = {}
+        for ci, (_, _, _, options) in enumerate(classes):
+            for offer, _, _, _ in options:
+                if offer != bundle:
+                    a, b = _root(parent, first.setdefault(offer, ci)), _root(parent, ci)
+                    parent[max(a, b)] = min(a, b)
+        slot_of: dict[int, int] = {}
+        fits = True
+        for ci, (_, _, _, options) in enumerate(classes):
+            for offer, slot, _, _ in options:
+                if offer == bundle and slot_of.setdefault(_root(parent, ci), slot) != slot:
+                    fits = False
+        groups: dict[int, list[int]] = {}
+        for ci in range(len(classes)):
+            groups.setdefault(_root(parent, ci), []).append(ci)
+        if fits and len(groups) > 1:
+            return bundle, list(groups.values())
+    return None
+
+
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _solve_split(
+    key: Key, bundle: int, groups: list[list[int]]
+) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """Solve a component that ``bundle`` alone joins (see :func:`_bundle_split`).
+
+    In each group the bundle becomes a unit offer worth each unit's price, limited to the most
+    applications there can be, and the group is solved for every count it can end with. A slot's
+    groups are added up count by count; then the number of applications that makes the whole
+    best is chosen, each paying the bundle's price (and earning what spend offers give for it).
+    """
+    classes, offers, spends = key
+    _, size, price, cap = offers[bundle]
+    slot_units = [0] * size
+    for _, count, _, options in classes:
+        for offer, which, _, _ in options:
+            if offer == bundle:
+                slot_units[which] += count
+    most = min(slot_units) if cap < 0 else min(cap, *slot_units)
+    per_application = -price + sum(
+        spend_term(price, threshold, percent)
+        for _, threshold, _, percent, contained in spends
+        if bundle in contained
+    )
+    # per slot: count -> (value, per group: its count); groups outside the bundle: slot None
+    slots: dict[int | None, dict[int, tuple[int, list[tuple[int, int]]]]] = {}
+    results: list[dict[int, tuple[int, tuple[tuple[int, ...], ...]]]] = []
+    for g, members in enumerate(groups):
+        local = sorted({o for ci in members for o, _, _, _ in classes[ci][3]})
+        index = {o: i for i, o in enumerate(local)}
+        sub_classes = tuple(
+            (
+                gross,
+                count,
+                none_mask,
+                tuple(
+                    (index[o], 0, gross, 0) if o == bundle else (index[o], sl, d, m)
+                    for o, sl, d, m in options
+                ),
+            )
+            for gross, count, none_mask, options in (classes[ci] for ci in members)
+        )
+        sub_offers = tuple((UNIT, 1, 0, most) if o == bundle else offers[o] for o in local)
+        sub_spends = tuple(
+            (doubt, t, a, p, tuple(index[o] for o in contained if o in index and o != bundle))
+            for doubt, t, a, p, contained in spends
+        )
+        sub_key: Key = (sub_classes, sub_offers, sub_spends)
+        slot: int | None = next(
+            (sl for ci in members for o, sl, _, _ in classes[ci][3] if o == bundle), None
+        )
+        moves, result = _group(sub_key, None if slot is None else index[bundle])
+        _work.left -= moves  # a remembered group costs what it cost: the path depends on the key
+        if _work.left < 0:
+            raise _OverBudget
+        results.append(result)
+        so_far: dict[int, tuple[int, list[tuple[int, int]]]] = slots.get(slot, {0: (0, [])})
+        joined: dict[int, tuple[int, list[tuple[int, int]]]] = {}
+        for n, (value, parts) in so_far.items():
+            for m, (more, _) in results[g].items():
+                if n + m > most:
+                    continue
+                total = value + more
+                if n + m not in joined or total > joined[n + m][0]:
+                    joined[n + m] = (total, [*parts, (g, m)])
+        slots[slot] = joined
+    outside = slots.pop(None, {0: (0, [])})[0]
+    best: tuple[int, int] | None = None  # (value, applications): fewest on a tie
+    for apps in range(most + 1):
+        if all(apps in slots.get(sl, {0: (0, [])}) for sl in range(size)):
+            value = outside[0] + apps * per_application
+            value += sum(slots.get(sl, {0: (0, [])})[apps][0] for sl in range(size))
+            if best is None or value > best[0]:
+                best = (value, apps)
+    assert best is not None, "no applications at all is always a solution"
+    value, apps = best
+    chosen: list[tuple[int, ...]] = [()] * len(classes)
+    picks = list(outside[1])
+    for sl in range(size):
+        picks += slots.get(sl, {0: (0, [])})[apps][1]
+    for g, count in picks:
+        for ci, split in zip(groups[g], results[g][count][1], strict=True):
+            chosen[ci] = split
+    return value, tuple(chosen)
+
+
+@lru_cache(maxsize=4096)
+def _group(
+    key: Key, keep: int | None
+) -> tuple[int, dict[int, tuple[int, tuple[tuple[int, ...], ...]]]]:
+    """A group of a split component, remembered between scans: the moves it took, and its
+    solutions by count of ``keep`` (by count 0 alone when None). A scan changes one group."""
+    saved = _work.left
+    _work.left = BUDGET
+    try:
+        result = {0: _solve_programme(key)} if keep is None else _solve_counted(key, keep)
+        return BUDGET - _work.left, result
+    finally:
+        _work.left = saved
+
+
+def _solve_counted(key: Key, keep: int) -> dict[int, tuple[int, tuple[tuple[int, ...], ...]]]:
+    """:func:`_by_count` on a component's classes, taken one unit at a time."""
+    classes, offers, spends = key
+    owner = [ci for ci, (_, count, _, _) in enumerate(classes) for _ in range(count)]
+    units = tuple(
+        (gross, 1, mask, options) for gross, count, mask, options in classes for _ in range(count)
+    )
+    found = _by_count((units, offers, spends), _order(units, offers), keep)
+    results: dict[int, tuple[int, tuple[tuple[int, ...], ...]]] = {}
+    for count, (value, chosen) in found.items():
+        splits = [[0] * (len(options) + 1) for _, _, _, options in classes]
+        for ci, split in zip(owner, chosen, strict=True):
+            splits[ci][split.index(1)] += 1
+        results[count] = (value, tuple(tuple(split) for split in splits))
+    return results
 
 
 def _solve_units(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
@@ -205,6 +400,34 @@ def _value_of(key: Key, order: list[int], chosen: tuple[tuple[int, ...], ...]) -
     return value
 
 
+MEASURED = 10**15
+"""The threshold of a spend offer in doubt that :func:`measure` only adds up: none reaches it."""
+
+
+@lru_cache(maxsize=8192)
+def measure(
+    key: Key, chosen: tuple[tuple[int, ...], ...]
+) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """What a solution of ``key`` is worth without its thresholds in doubt, and for each spend
+    offer (by bit) what it spends towards it and the percentage it would earn: (spent, pending);
+    (0, 0) for one not in doubt. The thresholds in doubt must be :data:`MEASURED`."""
+    classes, offers, spends = key
+    state, value = _start(offers, spends), 0
+    for ci in _order(classes, offers):
+        gross, _, none_mask, options = classes[ci]
+        moved = _move(state, value, gross, none_mask, options, chosen[ci], offers, spends)
+        assert moved is not None, "a solution of the same classes and offers"
+        state, value = moved
+    parts: list[tuple[int, int]] = []
+    for bit, spend in enumerate(spends):
+        held = state[len(offers) + bit]
+        if spend[0] and isinstance(held, tuple):
+            parts.append((held[0], held[1]))
+        else:
+            parts.append((0, 0))
+    return value, tuple(parts)
+
+
 def _remap(mask: int, kept: list[int]) -> int:
     return sum(1 << new for new, old in enumerate(kept) if mask & (1 << old))
 
@@ -241,22 +464,126 @@ class _Bound:
         return (tuple(as_list) if as_list is not None else state), value
 
 
+_Layer = dict[State, tuple[int, State | None, tuple[int, ...]]]
+
+
 def _programme(
     key: Key,
     order: list[int],
     bound: _Bound | None,
     futures: list[dict[State, int]] | None = None,
 ) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    layers = _forward(key, order, bound, futures)
+    states = layers[-1]
+    best_state = max(states, key=lambda st: states[st][0])  # first of the best: deterministic
+    return states[best_state][0], _trace(layers, order, len(key[0]), best_state)
+
+
+def _by_count(
+    key: Key, order: list[int], keep: int
+) -> dict[int, tuple[int, tuple[tuple[int, ...], ...]]]:
+    """The best value and choices for every number of units that offer ``keep`` (a unit offer
+    whose limit is the most it may take) ends with. The classes are single units.
+
+    The count is not part of the states: each state holds a list of values, one per count, so
+    a move is made once per state and choice and then applied to the whole list (a unit given
+    to ``keep`` shifts it by one). That is the programme with the count as its state, for a
+    fraction of the moves.
+    """
     classes, offers, spends = key
-    plan = _Plan(classes, offers, spends, order)
-    layers: list[dict[State, tuple[int, State | None, tuple[int, ...]]]] = []
-    edges: list[list[tuple[State, State, int]]] = []
-    states: dict[State, tuple[int, State | None, tuple[int, ...]]] = {
-        _start(offers, spends): (0, None, ())
-    }
+    plan = _Plan(classes, offers, spends, order, keep)
+    width = offers[keep][3] + 1
+    layer: dict[State, list[int | None]] = {_start(offers, spends): [0] + [None] * (width - 1)}
+    # per step: state -> per count, (the state before, its count, the split taken)
+    steps: list[dict[State, list[tuple[State, int, tuple[int, ...]] | None]]] = []
     for step, ci in enumerate(order):
         gross, count, none_mask, options = classes[ci]
-        following: dict[State, tuple[int, State | None, tuple[int, ...]]] = {}
+        all_splits = list(_splits(count, len(options) + 1))
+        _work.left -= len(layer) * len(all_splits)
+        if _work.left < 0:
+            raise _OverBudget
+        taking = [
+            sum(n for (offer, _, _, _), n in zip(options, split[1:], strict=True) if offer == keep)
+            for split in all_splits
+        ]
+        following: dict[State, list[int | None]] = {}
+        traces: dict[State, list[tuple[State, int, tuple[int, ...]] | None]] = {}
+        for state, values in layer.items():
+            for split, shift in zip(all_splits, taking, strict=True):
+                moved = _move(state, 0, gross, none_mask, options, split, offers, spends)
+                if moved is None:
+                    continue
+                new_state, gain = moved
+                if shift:
+                    as_list = list(new_state)
+                    as_list[keep] = 0  # the count lives in the list's index instead
+                    new_state = tuple(as_list)
+                settled = plan.settle(new_state, step)
+                if settled is None:
+                    continue
+                target = following.get(settled)
+                if target is None:
+                    target = following[settled] = [None] * width
+                    traces[settled] = [None] * width
+                trace = traces[settled]
+                for n in range(width - shift):
+                    value = values[n]
+                    if value is None:
+                        continue
+                    value += gain
+                    held = target[n + shift]
+                    if held is None or value > held:
+                        target[n + shift] = value
+                        trace[n + shift] = (state, n, split)
+        steps.append(traces)
+        layer = following
+    found: dict[int, tuple[int, tuple[tuple[int, ...], ...]]] = {}
+    for n in range(width):
+        best: tuple[int, State] | None = None
+        for state, values in layer.items():  # the first of the best: deterministic
+            value = values[n]
+            if value is not None and (best is None or value > best[0]):
+                best = (value, state)
+        if best is None:
+            continue
+        chosen: list[tuple[int, ...]] = [()] * len(classes)
+        cursor, at = best[1], n
+        for step in range(len(order) - 1, -1, -1):
+            back = steps[step][cursor][at]
+            assert back is not None
+            cursor, at, chosen[order[step]] = back
+        found[n] = (best[0], tuple(chosen))
+    return found
+
+
+def _trace(
+    layers: list[_Layer], order: list[int], n_classes: int, final: State
+) -> tuple[tuple[int, ...], ...]:
+    chosen: list[tuple[int, ...]] = [()] * n_classes
+    cursor: State | None = final
+    for step in range(len(order) - 1, -1, -1):
+        assert cursor is not None
+        _, previous, split = layers[step][cursor]
+        chosen[order[step]] = split
+        cursor = previous
+    return tuple(chosen)
+
+
+def _forward(
+    key: Key,
+    order: list[int],
+    bound: _Bound | None,
+    futures: list[dict[State, int]] | None = None,
+) -> list[_Layer]:
+    """Every step's states with their best value, the state before and the split taken."""
+    classes, offers, spends = key
+    plan = _Plan(classes, offers, spends, order)
+    layers: list[_Layer] = []
+    edges: list[list[tuple[State, State, int]]] = []
+    states: _Layer = {_start(offers, spends): (0, None, ())}
+    for step, ci in enumerate(order):
+        gross, count, none_mask, options = classes[ci]
+        following: _Layer = {}
         step_edges: list[tuple[State, State, int]] = []
         all_splits = list(_splits(count, len(options) + 1))
         _work.left -= len(states) * len(all_splits)
@@ -283,11 +610,11 @@ def _programme(
                 held = following.get(settled)
                 if held is None or new_value > held[0]:
                     following[settled] = (new_value, state, split)
+        if bound is not None:
+            following = _undominated(following, plan)
         layers.append(following)
         edges.append(step_edges)
         states = following
-    best_state = max(states, key=lambda st: states[st][0])  # first of the best: deterministic
-    best = states[best_state][0]
     if futures is not None:
         after: dict[State, int] = dict.fromkeys(states, 0)
         backwards = [after]
@@ -301,14 +628,45 @@ def _programme(
             backwards.append(before)
             after = before
         futures.extend(reversed(backwards))
-    chosen: list[tuple[int, ...]] = [()] * len(classes)
-    cursor: State | None = best_state
-    for step in range(len(order) - 1, -1, -1):
-        assert cursor is not None
-        _, previous, split = layers[step][cursor]
-        chosen[order[step]] = split
-        cursor = previous
-    return best, tuple(chosen)
+    return layers
+
+
+def _undominated(states: _Layer, plan: _Plan) -> _Layer:
+    """The states no other state of the step beats: one that has spent at least as much
+    towards every threshold in doubt, with at least the value, and at least the value with what
+    is pending, ends at least as well whatever comes after (the same later choices reach every
+    threshold it reaches, no later)."""
+    base = len(plan.offers)
+    doubts = [base + bit for bit, spend in enumerate(plan.spends) if spend[0]]
+    groups: dict[State, list[tuple[tuple[int, ...], int, int, State]]] = {}
+    for state, (value, _, _) in states.items():
+        rest = tuple(held for i, held in enumerate(state) if i not in doubts)
+        spent_parts: list[int] = []
+        pending = 0
+        for i in doubts:
+            held = state[i]
+            assert isinstance(held, tuple)
+            spent_parts.append(held[0])
+            pending += held[1]
+        groups.setdefault(rest, []).append((tuple(spent_parts), value, value + pending, state))
+    kept: _Layer = {}
+    for members in groups.values():
+        if len(members) == 1:
+            kept[members[0][3]] = states[members[0][3]]
+            continue
+        members.sort(key=lambda m: (m[0], m[1], m[2]), reverse=True)
+        front: list[tuple[tuple[int, ...], int, int]] = []
+        for spent, value, with_pending, state in members:
+            if any(
+                v >= value
+                and p >= with_pending
+                and all(a >= b for a, b in zip(s, spent, strict=True))
+                for s, v, p in front
+            ):
+                continue
+            front.append((spent, value, with_pending))
+            kept[state] = states[state]
+    return kept
 
 
 def _promising(state: State, value: int, step: int, bound: _Bound, plan: _Plan) -> bool:
@@ -418,7 +776,51 @@ def _order(
                 for other in users[offer]:
                     if other > best:
                         waiting[other] -= 1
-    return placed
+    return _slot_by_slot(placed, classes, offers)
+
+
+def _slot_by_slot(
+    placed: list[int], classes: tuple[ClassKey, ...], offers: tuple[tuple[int, ...], ...]
+) -> list[int]:
+    """The order with each bundle's slots taken one after the other, smallest slot first.
+
+    A bundle keeps one count per slot until its applications complete, so two slots walked
+    together keep every pair of counts. Slot after slot, a slot's count is only compared with the
+    one before it: on the benchmark's largest components, 5 times fewer moves. Classes outside
+    the bundles come first, and the greedy order is kept within each slot. An order that would
+    put a "buy k get j"'s classes out of price order is not used.
+    """
+    units: dict[tuple[int, int], int] = {}
+    for _, count, _, options in classes:
+        for offer, slot, _, _ in options:
+            if offers[offer][0] == BUNDLE:
+                units[(offer, slot)] = units.get((offer, slot), 0) + count
+    if not units:
+        return placed
+    bundles = sorted(
+        {offer for offer, _ in units},
+        key=lambda b: (-sum(n for (o, _), n in units.items() if o == b), b),
+    )
+    rank = {
+        (b, slot): i
+        for b in bundles
+        for i, slot in enumerate(
+            sorted(range(offers[b][1]), key=lambda s: (units.get((b, s), 0), s))
+        )
+    }
+    position = {ci: i for i, ci in enumerate(placed)}
+
+    def where(ci: int) -> tuple[int, ...]:
+        slots = {offer: slot for offer, slot, _, _ in classes[ci][3] if offers[offer][0] == BUNDLE}
+        return (*(rank[(b, slots[b])] if b in slots else -1 for b in bundles), position[ci])
+
+    grouped = sorted(placed, key=where)
+    for offer, (kind, _, _, _) in enumerate(offers):
+        if kind == BUYGET:
+            members = [ci for ci in grouped if any(o == offer for o, _, _, _ in classes[ci][3])]
+            if members != sorted(members):
+                return placed
+    return grouped
 
 
 class _Plan:
@@ -430,6 +832,7 @@ class _Plan:
         offers: tuple[tuple[int, ...], ...],
         spends: tuple[SpendKey, ...],
         order: list[int],
+        keep: int | None = None,
     ) -> None:
         self.offers = offers
         self.spends = spends
@@ -444,7 +847,9 @@ class _Plan:
             for bit in range(len(spends)):
                 if classes[ci][2] & (1 << bit):
                     spend_last[bit] = step
-        self.closing = [[o for o in range(len(offers)) if last[o] == step] for step in range(n)]
+        self.closing = [  # offer ``keep``'s count is never forgotten
+            [o for o in range(len(offers)) if last[o] == step and o != keep] for step in range(n)
+        ]
         self.open = [
             [o for o in range(len(offers)) if first[o] <= step < last[o]] for step in range(n)
         ]
@@ -634,7 +1039,7 @@ def _move(
             if not mask & flag:
                 continue
             if not in_doubt:
-                value += percent_of(amount_in, percent)
+                value += spend_term(amount_in, threshold, percent)
                 continue
             held_spend = current[position]
             assert isinstance(held_spend, tuple)

@@ -1,0 +1,200 @@
+"""Thresholds in doubt, decided without joining the basket into one programme.
+
+A spend offer's threshold is *in doubt* when the basket may or may not reach it, depending on
+which item offers it takes (a unit on offer spends less, and towards an exclusive offer, nothing).
+Solved directly, such a threshold joins every class it covers into one component whose states
+count the spend: a knapsack, the slowest thing the engine does. Mostly, it need not be solved.
+
+The optimum is the best, over every set ``M`` of thresholds in doubt the basket *claims*, of
+the best solution that reaches all of ``M`` (counting only their savings). For each ``M``:
+
+- with the thresholds of ``M`` met for free (their percentages counted on every contribution,
+  their amounts added), the item components are independent again and each is solved alone,
+  remembered between scans like any other: the sum is a ceiling on what claiming ``M`` is worth;
+- a threshold of ``M`` can also be *priced*: each cent spent towards it is worth ``w``
+  hundredths of a cent, and ``w`` times the threshold is given back. Every solution that reaches
+  the threshold is worth no more than that ceiling, for any ``w`` (a Lagrangian relaxation;
+  the price is rounded up on each contribution, so the ceiling holds exactly). The prices tried
+  are a fixed ladder, searched by the direction the priced solution's spend points to, so that
+  the same prices come back scan after scan and their solutions are remembered.
+
+Every solution met on the way is valued by the real rules (which thresholds it reaches, what
+they give) and the best is kept. When no set's ceiling exceeds the best by a cent, the best is
+the optimum. When one does (the knapsack really matters), the optimiser solves the joined
+component as before. On the pricing benchmark that is rare.
+
+Which prices are tried and which solutions are met depends only on the basket, never on the
+order of earlier scans: the same basket always prices the same way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from aisle.domain.pricing._programme import MEASURED, PRICED, Key, SpendKey, measure, solve
+
+if TYPE_CHECKING:
+    from aisle.domain.pricing._optimiser import _Problem, _Spend
+
+__all__ = ["Claims"]
+
+LADDER = (1, 2, 3, 4, 6, 8, 11, 15, 20, 27, 35, 45, 60, 80, 100, 130, 170, 220, 300, 400)
+"""Prices tried on a threshold, in hundredths of a cent per cent spent. What a unit on offer
+gives up per cent of spend regained is its rate of discount (a few percent to a half), or less
+for exclusive offers; past 4 cents per cent, no grocery offer is worth keeping."""
+
+_MAX_DOUBTS = 4
+"""More thresholds in doubt than this at once (16 sets to claim) go straight to the joined
+programme: the sets multiply faster than the ceilings save."""
+
+Splits = list[tuple[int, ...]]
+Chosen = tuple[tuple[int, ...], ...]  # one component's splits, as the programme gives them
+
+
+@dataclass(frozen=True, slots=True)
+class _Tried:
+    ceiling: int  # what the solutions of these terms are worth, summed over the components
+    spent: dict[int, int]  # per threshold in doubt: what the solution spends towards it
+
+
+class Claims:
+    """Decide the thresholds in doubt of ``problem`` over its item ``components``."""
+
+    def __init__(self, problem: _Problem, components: Sequence[list[int]]) -> None:
+        self.problem = problem
+        self.doubts = [si for si, spend in enumerate(problem.spends) if spend.mode == "in-doubt"]
+        self.touched = [
+            members
+            for members in components
+            if any(not set(members).isdisjoint(problem.spends[si].classes) for si in self.doubts)
+        ]
+        self.others = [members for members in components if members not in self.touched]
+        self.measuring = [self._measuring_key(members) for members in self.touched]
+        self.best: list[Chosen] | None = None  # per touched component
+        self.floor = 0  # the real value of the best solution found (touched components only)
+
+    def decide(self) -> Splits | None:
+        """Every class's split at the optimum, or None when the ceilings can't prove one."""
+        if not self.doubts or len(self.doubts) > _MAX_DOUBTS:
+            return None
+        dropped: dict[int, int | None] = dict.fromkeys(self.doubts)
+        self._try(dropped)
+        for size in range(1, len(self.doubts) + 1):
+            for claimed in itertools.combinations(self.doubts, size):
+                if not self._excluded(claimed, dropped):
+                    return None
+        assert self.best is not None
+        splits: Splits = [()] * len(self.problem.classes)
+        for members, chosen in zip(self.touched, self.best, strict=True):
+            for ci, split in zip(members, chosen, strict=True):
+                splits[ci] = split
+        for members in self.others:
+            _, chosen = solve(self.problem.key_of(members, self._plain)[0])
+            for ci, split in zip(members, chosen, strict=True):
+                splits[ci] = split
+        return splits
+
+    def _excluded(self, claimed: tuple[int, ...], dropped: dict[int, int | None]) -> bool:
+        """Whether claiming every threshold of ``claimed`` can't beat the best found."""
+        bonus = sum(self.problem.spends[si].amount for si in claimed)
+        free = dropped | dict.fromkeys(claimed, 0)
+        tried = self._try(free)
+        if tried.ceiling + bonus < self.floor + 1:
+            return True
+        for si in claimed:
+            threshold = self.problem.spends[si].threshold
+            if tried.spent[si] >= threshold:
+                continue  # the free solution reaches it: pricing it can't lower the ceiling
+            if self._priced_below(si, threshold, free, bonus):
+                return True
+        return False
+
+    def _priced_below(
+        self, si: int, threshold: int, free: dict[int, int | None], bonus: int
+    ) -> bool:
+        """Search the ladder for a price on ``si`` whose ceiling is below the best found.
+
+        The ceiling is convex in the price and least where the priced solution's spend
+        crosses the threshold, so the search halves the ladder towards that crossing."""
+        low, high = 0, len(LADDER) - 1
+        while low <= high:
+            middle = (low + high) // 2
+            price = LADDER[middle]
+            tried = self._try(free | {si: price})
+            # ceiling * 100 - price * threshold < (floor + 1 - bonus) * 100, in integers
+            if (tried.ceiling + bonus) * 100 - price * threshold < (self.floor + 1) * 100:
+                return True
+            if tried.spent[si] >= threshold:
+                high = middle - 1
+            else:
+                low = middle + 1
+        return False
+
+    def _try(self, claims: dict[int, int | None]) -> _Tried:
+        """Solve every touched component with these terms (per threshold in doubt: None,
+        dropped; 0, met for free; a price), and value the solution by the real rules."""
+        ceiling = 0
+        chosen_all: list[Chosen] = []
+        for members in self.touched:
+            key = self.problem.key_of(members, lambda si, s, c: self._terms(claims, si, s, c))[0]
+            value, chosen = solve(key)
+            ceiling += value
+            chosen_all.append(chosen)
+        real, spent = self._value(chosen_all)
+        if self.best is None or real > self.floor:  # the first of the best: deterministic
+            self.best, self.floor = chosen_all, real
+        return _Tried(ceiling, spent)
+
+    def _value(self, chosen_all: list[Chosen]) -> tuple[int, dict[int, int]]:
+        """The real value of a solution (of the touched components), and its spend towards each
+        threshold in doubt."""
+        value = 0
+        spent = dict.fromkeys(self.doubts, 0)
+        pending = dict.fromkeys(self.doubts, 0)
+        for (key, owners), chosen in zip(self.measuring, chosen_all, strict=True):
+            part, parts = measure(key, chosen)
+            value += part
+            for si, (towards, earned) in zip(owners, parts, strict=True):
+                if si in spent:
+                    spent[si] += towards
+                    pending[si] += earned
+        for si in self.doubts:
+            spend = self.problem.spends[si]
+            if spent[si] >= spend.threshold:
+                value += spend.amount + pending[si]
+        return value, spent
+
+    def _measuring_key(self, members: list[int]) -> tuple[Key, tuple[int, ...]]:
+        doubts = set(self.doubts)
+
+        def terms(si: int, spend: _Spend, contained: tuple[int, ...]) -> list[SpendKey]:
+            if si in doubts:
+                return [(True, MEASURED, 0, spend.percent, contained)]
+            return self._plain(si, spend, contained)
+
+        return self.problem.key_of(members, terms)
+
+    @staticmethod
+    def _plain(_: int, spend: _Spend, contained: tuple[int, ...]) -> list[SpendKey]:
+        if spend.percent > 0:
+            return [(False, spend.threshold, spend.amount, spend.percent, contained)]
+        return []
+
+    def _terms(
+        self, claims: dict[int, int | None], si: int, spend: _Spend, contained: tuple[int, ...]
+    ) -> list[SpendKey]:
+        if si not in claims:
+            return self._plain(si, spend, contained)
+        price = claims[si]
+        if price is None:
+            return []
+        found: list[SpendKey] = []
+        if spend.percent > 0:
+            found.append((False, spend.threshold, 0, spend.percent, contained))
+        if price > 0:
+            found.append((False, PRICED, 0, Decimal(price), contained))
+        return found
