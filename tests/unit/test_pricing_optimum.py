@@ -177,3 +177,55 @@ def test_totals_add_up_to_the_cent_and_the_same_basket_prices_the_same_way(
     assert result.discount_total.minor == sum(p.discount.minor for p in result.lines)
     tax = result.tax_total.minor if mode is TaxMode.EXCLUSIVE else 0
     assert result.total.minor == result.subtotal.minor - result.discount_total.minor + tax
+
+
+def _yogurt(number: int, price: int, brand: str) -> LineToPrice:
+    return LineToPrice(
+        line_id=f"l{number}",
+        gtin=f"0000000000{number:03d}",
+        quantity=1,
+        unit_price=eur(price),
+        tax_rate=Decimal(13),
+        sold_by=SoldBy.EACH,
+        category="yogurt",
+        brand=brand,
+    )
+
+
+def test_a_threshold_still_to_be_met_can_be_worth_more_than_one_met_already() -> None:
+    """10 % off Dukat, and 0.20 off a basket of 2.00 counted only on items without an offer.
+
+    The optimum takes the offer on the dearest Dukat yogurt alone, so that the other four make
+    exactly 2.00: 0.06 + 0.20. A solution that meets the threshold one yogurt earlier (0.20 in
+    hand) must not be taken to beat it: 0.20 + 0.05 is less."""
+    when = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
+    lines = [
+        _yogurt(0, 50, "Dukat"),
+        _yogurt(1, 55, "Dukat"),
+        _yogurt(2, 50, "Dukat"),
+        _yogurt(3, 50, "Dukat"),
+        _yogurt(4, 50, "Vindija"),
+    ]
+    rules: list[Offer] = [
+        UnitOffer(
+            id="dukat",
+            name="10 % off Dukat",
+            group=Group(brands=frozenset({"Dukat"})),
+            benefit=PercentOff(percent=Decimal(10)),
+            when=when,
+        ),
+        SpendOffer(
+            id="basket",
+            name="0.20 off 2.00 of items not on offer",
+            group=Group(everything=True),
+            threshold=eur(200),
+            benefit=AmountOff(amount=eur(20)),
+            when=Conditions(starts_at=when.starts_at, ends_at=when.ends_at, exclusive=True),
+        ),
+    ]
+    result = price_lines(lines, rules, POLICY, NOW)
+    assert result.discount_total == eur(26) == eur(best_saving(lines, rules))
+    on_offer = [
+        p.line_id for p in result.lines if any(a.promotion_id == "dukat" for a in p.adjustments)
+    ]
+    assert on_offer == ["l1"]

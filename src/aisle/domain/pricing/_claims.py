@@ -35,7 +35,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from aisle.domain.pricing._programme import MEASURED, PRICED, Key, SpendKey, measure, solve
+from aisle.domain.pricing._programme import (
+    MEASURED,
+    PRICED,
+    SCALE,
+    Key,
+    SpendKey,
+    measure,
+    scaled,
+    solve,
+)
 
 if TYPE_CHECKING:
     from aisle.domain.pricing._optimiser import _Problem, _Spend
@@ -57,7 +66,7 @@ Chosen = tuple[tuple[int, ...], ...]  # one component's splits, as the programme
 
 @dataclass(frozen=True, slots=True)
 class _Tried:
-    ceiling: int  # what the solutions of these terms are worth, summed over the components
+    ceiling: int  # hundredths of a cent: the solutions of these terms, summed over components
     spent: dict[int, int]  # per threshold in doubt: what the solution spends towards it
 
 
@@ -103,7 +112,7 @@ class Claims:
         bonus = sum(self.problem.spends[si].amount for si in claimed)
         free = dropped | dict.fromkeys(claimed, 0)
         tried = self._try(free)
-        if tried.ceiling + bonus < self.floor + 1:
+        if tried.ceiling + bonus * SCALE < (self.floor + 1) * SCALE:
             return True
         for si in claimed:
             threshold = self.problem.spends[si].threshold
@@ -125,8 +134,7 @@ class Claims:
             middle = (low + high) // 2
             price = LADDER[middle]
             tried = self._try(free | {si: price})
-            # ceiling * 100 - price * threshold < (floor + 1 - bonus) * 100, in integers
-            if (tried.ceiling + bonus) * 100 - price * threshold < (self.floor + 1) * 100:
+            if tried.ceiling - price * threshold + bonus * SCALE < (self.floor + 1) * SCALE:
                 return True
             if tried.spent[si] >= threshold:
                 high = middle - 1
@@ -137,12 +145,13 @@ class Claims:
     def _try(self, claims: dict[int, int | None]) -> _Tried:
         """Solve every touched component with these terms (per threshold in doubt: None,
         dropped; 0, met for free; a price), and value the solution by the real rules."""
+        priced = any(claims.values())
         ceiling = 0
         chosen_all: list[Chosen] = []
         for members in self.touched:
             key = self.problem.key_of(members, lambda si, s, c: self._terms(claims, si, s, c))[0]
-            value, chosen = solve(key)
-            ceiling += value
+            value, chosen = solve(scaled(key)) if priced else solve(key)
+            ceiling += value if priced else value * SCALE
             chosen_all.append(chosen)
         real, spent = self._value(chosen_all)
         if self.best is None or real > self.floor:  # the first of the best: deterministic

@@ -40,26 +40,6 @@ def percent_of(minor: int, percent: Decimal) -> int:
     return int((Decimal(minor) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-PRICED = -1
-"""The threshold of a spend term that is a *price* on spending, not an offer: ``percent``
-hundredths of a cent for each cent spent, rounded up for each contribution. The optimiser
-prices a threshold in doubt this way to bound what claiming it can be worth (a Lagrangian
-relaxation); rounded up, the bound holds exactly."""
-
-
-def spend_term(amount: int, threshold: int, percent: Decimal) -> int:
-    """What a contribution of ``amount`` to a spend offer that is not in doubt adds to the value.
-
-    >>> spend_term(150, 1000, Decimal(5)), spend_term(150, PRICED, Decimal(5))
-    (8, 8)
-    >>> spend_term(101, PRICED, Decimal(1))
-    2
-    """
-    if threshold == PRICED:
-        return -((-amount * int(percent)) // 100)
-    return percent_of(amount, percent)
-
-
 # A component: classes (gross, count, none's spend mask, options (offer, slot, disc, mask)),
 # offers (kind, size, price or buy, limit), spends (in doubt, threshold, amount, percent,
 # offers whose applications count whole).
@@ -67,6 +47,63 @@ ClassKey = tuple[int, int, int, tuple[tuple[int, int, int, int], ...]]
 SpendKey = tuple[bool, int, int, Decimal, tuple[int, ...]]
 Key = tuple[tuple[ClassKey, ...], tuple[tuple[int, ...], ...], tuple[SpendKey, ...]]
 State = tuple[int | tuple[int, ...], ...]
+
+
+SCALE = 100
+"""A priced key (:func:`scaled`) counts value in hundredths of a cent, so that a price on
+spending of ``w`` hundredths of a cent per cent is exact."""
+
+PRICED = -1
+"""The threshold of a spend term that is a *price* on spending, not an offer: ``percent``
+hundredths of a cent for each cent spent (a Lagrangian term, with which the optimiser bounds
+what claiming a threshold in doubt can be worth). Only in a :func:`scaled` key, where it is
+exact."""
+
+SCALED = -2
+"""The threshold of a percentage term in a :func:`scaled` key: the percentage of the amount in
+cents, rounded half-up as the offer rounds it, then counted in hundredths of a cent."""
+
+
+def spend_term(amount: int, threshold: int, percent: Decimal) -> int:
+    """What a contribution of ``amount`` to a spend offer that is not in doubt adds to the value.
+
+    >>> spend_term(150, 1000, Decimal(5))
+    8
+    >>> spend_term(15000, SCALED, Decimal(5)), spend_term(15000, PRICED, Decimal(5))
+    (800, 750)
+    """
+    if threshold == PRICED:
+        return -((-amount * int(percent)) // SCALE)  # exact on a scaled key's amounts
+    if threshold == SCALED:
+        return SCALE * percent_of(amount // SCALE, percent)
+    return percent_of(amount, percent)
+
+
+def scaled(key: Key) -> Key:
+    """The same component with every amount in hundredths of a cent: a solution's value is
+    :data:`SCALE` times its value in ``key``, plus what any :data:`PRICED` term adds. Spend
+    offers must not be in doubt."""
+    classes, offers, spends = key
+    assert not any(spend[0] for spend in spends)
+    return (
+        tuple(
+            (
+                gross * SCALE,
+                count,
+                none_mask,
+                tuple((o, slot, disc * SCALE, mask) for o, slot, disc, mask in options),
+            )
+            for gross, count, none_mask, options in classes
+        ),
+        tuple(
+            (kind, size, param * SCALE if kind in (MULTI, BUNDLE) else param, cap)
+            for kind, size, param, cap in offers
+        ),
+        tuple(
+            (False, threshold if threshold == PRICED else SCALED, amount, percent, contained)
+            for _, threshold, amount, percent, contained in spends
+        ),
+    )
 
 
 def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
@@ -632,23 +669,40 @@ def _forward(
 
 
 def _undominated(states: _Layer, plan: _Plan) -> _Layer:
-    """The states no other state of the step beats: one that has spent at least as much
-    towards every threshold in doubt, with at least the value, and at least the value with what
-    is pending, ends at least as well whatever comes after (the same later choices reach every
-    threshold it reaches, no later)."""
+    """The states no other state of the step beats.
+
+    A state beats another with the same offers' counts when, towards every threshold in doubt,
+    it has spent at least as much without having met one the other has still to meet (a met
+    threshold's amount is already in the value; one still open will add it), and it has at
+    least the value, and at least the value with what is pending: whatever comes after, it
+    reaches every threshold the other reaches, no later, and ends at least as well.
+    """
     base = len(plan.offers)
-    doubts = [base + bit for bit, spend in enumerate(plan.spends) if spend[0]]
+    bits = [bit for bit, spend in enumerate(plan.spends) if spend[0]]
+    thresholds = [plan.spends[bit][1] for bit in bits]
     groups: dict[State, list[tuple[tuple[int, ...], int, int, State]]] = {}
     for state, (value, _, _) in states.items():
-        rest = tuple(held for i, held in enumerate(state) if i not in doubts)
+        rest = tuple(held for i, held in enumerate(state) if i - base not in bits)
         spent_parts: list[int] = []
         pending = 0
-        for i in doubts:
-            held = state[i]
+        for bit in bits:
+            held = state[base + bit]
             assert isinstance(held, tuple)
             spent_parts.append(held[0])
             pending += held[1]
         groups.setdefault(rest, []).append((tuple(spent_parts), value, value + pending, state))
+
+    def beats(ahead: tuple[int, ...], behind: tuple[int, ...]) -> bool:
+        for a, b, threshold in zip(ahead, behind, thresholds, strict=True):
+            if b < 0:
+                continue  # can no longer be met: anything spent is as good
+            if b >= threshold:
+                if a < threshold:
+                    return False
+            elif not b <= a < threshold:
+                return False
+        return True
+
     kept: _Layer = {}
     for members in groups.values():
         if len(members) == 1:
@@ -658,10 +712,7 @@ def _undominated(states: _Layer, plan: _Plan) -> _Layer:
         front: list[tuple[tuple[int, ...], int, int]] = []
         for spent, value, with_pending, state in members:
             if any(
-                v >= value
-                and p >= with_pending
-                and all(a >= b for a, b in zip(s, spent, strict=True))
-                for s, v, p in front
+                v >= value and p >= with_pending and beats(ahead, spent) for ahead, v, p in front
             ):
                 continue
             front.append((spent, value, with_pending))
