@@ -84,6 +84,11 @@ class Claims:
         self.others = [members for members in components if members not in self.touched]
         self.measuring = [self._measuring_key(members) for members in self.touched]
         self.best: list[Chosen] | None = None  # per touched component
+        # per touched component, every solution met: its value without the thresholds in doubt
+        # and, per threshold in doubt, what it spends towards it and the percentage it earns
+        self.seen: list[dict[Chosen, tuple[int, dict[int, tuple[int, int]]]]] = [
+            {} for _ in self.touched
+        ]
         self.floor = 0  # the real value of the best solution found (touched components only)
 
     def decide(self) -> Splits | None:
@@ -92,10 +97,15 @@ class Claims:
             return None
         dropped: dict[int, int | None] = dict.fromkeys(self.doubts)
         self._try(dropped)
+        ceilings: dict[tuple[int, ...], int] = {}
         for size in range(1, len(self.doubts) + 1):
             for claimed in itertools.combinations(self.doubts, size):
-                if not self._excluded(claimed, dropped):
-                    return None
+                ceilings[claimed] = self._ceiling(claimed, dropped)
+        for claimed, ceiling in ceilings.items():  # the floor may have risen since
+            if not self._below(ceiling):
+                self._mix(claimed)  # a better solution, from the components' solutions met
+        if not all(self._below(ceiling) for ceiling in ceilings.values()):
+            return None
         assert self.best is not None
         splits: Splits = [()] * len(self.problem.classes)
         for members, chosen in zip(self.touched, self.best, strict=True):
@@ -107,40 +117,71 @@ class Claims:
                 splits[ci] = split
         return splits
 
-    def _excluded(self, claimed: tuple[int, ...], dropped: dict[int, int | None]) -> bool:
-        """Whether claiming every threshold of ``claimed`` can't beat the best found."""
-        bonus = sum(self.problem.spends[si].amount for si in claimed)
+    def _below(self, ceiling: int) -> bool:
+        """Whether a ceiling (hundredths of a cent) is below the best found by a whole cent."""
+        return ceiling < (self.floor + 1) * SCALE
+
+    def _ceiling(self, claimed: tuple[int, ...], dropped: dict[int, int | None]) -> int:
+        """The least ceiling found on claiming every threshold of ``claimed`` (hundredths of a
+        cent); the search stops once it is below the best found."""
+        bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
         free = dropped | dict.fromkeys(claimed, 0)
         tried = self._try(free)
-        if tried.ceiling + bonus * SCALE < (self.floor + 1) * SCALE:
-            return True
+        least = tried.ceiling + bonus
         for si in claimed:
+            if self._below(least):
+                break
             threshold = self.problem.spends[si].threshold
             if tried.spent[si] >= threshold:
                 continue  # the free solution reaches it: pricing it can't lower the ceiling
-            if self._priced_below(si, threshold, free, bonus):
-                return True
-        return False
+            least = min(least, self._priced(si, threshold, free, bonus))
+        return least
 
-    def _priced_below(
-        self, si: int, threshold: int, free: dict[int, int | None], bonus: int
-    ) -> bool:
-        """Search the ladder for a price on ``si`` whose ceiling is below the best found.
+    def _priced(self, si: int, threshold: int, free: dict[int, int | None], bonus: int) -> int:
+        """The least ceiling found with a price on ``si``, searched on the ladder.
 
         The ceiling is convex in the price and least where the priced solution's spend
         crosses the threshold, so the search halves the ladder towards that crossing."""
+        least: int | None = None
         low, high = 0, len(LADDER) - 1
         while low <= high:
             middle = (low + high) // 2
             price = LADDER[middle]
             tried = self._try(free | {si: price})
-            if tried.ceiling - price * threshold + bonus * SCALE < (self.floor + 1) * SCALE:
-                return True
+            ceiling = tried.ceiling - price * threshold + bonus
+            least = ceiling if least is None else min(least, ceiling)
+            if self._below(least):
+                break
             if tried.spent[si] >= threshold:
                 high = middle - 1
             else:
                 low = middle + 1
-        return False
+        assert least is not None
+        return least
+
+    def _mix(self, claimed: tuple[int, ...]) -> None:
+        """The best solution that claims ``claimed`` made of components' solutions already
+        found (each component's are as good as any other's, whatever the price they were found
+        at): a small knapsack over the components, by what each spends towards the thresholds."""
+        thresholds = [self.problem.spends[si].threshold for si in claimed]
+        # capped spends -> (value with the claimed percentages, per component: its solution)
+        states: dict[tuple[int, ...], tuple[int, list[Chosen]]] = {(0,) * len(claimed): (0, [])}
+        for seen in self.seen:
+            following: dict[tuple[int, ...], tuple[int, list[Chosen]]] = {}
+            for spent, (value, parts) in states.items():
+                for chosen, (worth, towards) in seen.items():
+                    reached = tuple(
+                        min(threshold, have + towards[si][0])
+                        for have, threshold, si in zip(spent, thresholds, claimed, strict=True)
+                    )
+                    total = value + worth + sum(towards[si][1] for si in claimed)
+                    held = following.get(reached)
+                    if held is None or total > held[0]:
+                        following[reached] = (total, [*parts, chosen])
+            states = following
+        met = states.get(tuple(thresholds))
+        if met is not None:
+            self._offer(met[1])
 
     def _try(self, claims: dict[int, int | None]) -> _Tried:
         """Solve every touched component with these terms (per threshold in doubt: None,
@@ -153,10 +194,15 @@ class Claims:
             value, chosen = solve(scaled(key)) if priced else solve(key)
             ceiling += value if priced else value * SCALE
             chosen_all.append(chosen)
+        return _Tried(ceiling, self._offer(chosen_all))
+
+    def _offer(self, chosen_all: list[Chosen]) -> dict[int, int]:
+        """Value a solution by the real rules; keep it if it is the best so far (the first of
+        the best: deterministic). Its spend towards each threshold in doubt."""
         real, spent = self._value(chosen_all)
-        if self.best is None or real > self.floor:  # the first of the best: deterministic
+        if self.best is None or real > self.floor:
             self.best, self.floor = chosen_all, real
-        return _Tried(ceiling, spent)
+        return spent
 
     def _value(self, chosen_all: list[Chosen]) -> tuple[int, dict[int, int]]:
         """The real value of a solution (of the touched components), and its spend towards each
@@ -164,13 +210,16 @@ class Claims:
         value = 0
         spent = dict.fromkeys(self.doubts, 0)
         pending = dict.fromkeys(self.doubts, 0)
-        for (key, owners), chosen in zip(self.measuring, chosen_all, strict=True):
+        for (key, owners), chosen, seen in zip(self.measuring, chosen_all, self.seen, strict=True):
             part, parts = measure(key, chosen)
             value += part
-            for si, (towards, earned) in zip(owners, parts, strict=True):
+            towards: dict[int, tuple[int, int]] = dict.fromkeys(self.doubts, (0, 0))
+            for si, (amount, earned) in zip(owners, parts, strict=True):
                 if si in spent:
-                    spent[si] += towards
+                    spent[si] += amount
                     pending[si] += earned
+                    towards[si] = (amount, earned)
+            seen.setdefault(chosen, (part, towards))
         for si in self.doubts:
             spend = self.problem.spends[si]
             if spent[si] >= spend.threshold:
