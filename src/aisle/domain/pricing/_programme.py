@@ -18,10 +18,17 @@ in an order that closes offers early (only a "buy k get j" needs its classes by 
 that agree on everything keep only the better value; ties keep the first found, and choices are
 tried in a fixed order (no offer first), so the same basket always prices the same way.
 
+A bundle keeps one count per slot until its applications complete, which multiplies the states.
+The classes are walked slot by slot, and a component that the bundle alone joins is split: each
+group of classes (one slot's) is solved once for every number of units it could give the bundle,
+with that number as the index of a list of values rather than part of the state, and the groups
+are matched by number (:func:`_solve_split`). Groups are remembered between scans.
+
 A threshold in doubt makes the spend part of the state, which can take many values; bounds from
 programmes without it, or pricing spend instead of counting it (a Lagrangian relaxation), drop
-the states that cannot beat a solution already found. That case is the one that costs time: a
-knapsack hides in it.
+the states that cannot beat a solution already found, and states another beats are dropped.
+That case is the one that costs time: a knapsack hides in it. The optimiser mostly avoids it
+(:mod:`aisle.domain.pricing._claims`).
 """
 
 from __future__ import annotations
@@ -148,18 +155,31 @@ def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
     The dynamic programme solves it when it can within :data:`BUDGET`; otherwise CP-SAT does
     (:mod:`aisle.domain.pricing._integer`). Both are exact and value a solution the same way.
     """
-    _work.left = DOUBT_BUDGET if any(spend[0] for spend in key[2]) else BUDGET
-    try:
-        return _solve_programme(key)
-    except _OverBudget:
+    _, found = solve_by_programme(key)
+    if found is None:
         from aisle.domain.pricing._integer import solve_integer
 
         return solve_integer(key)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def solve_by_programme(key: Key) -> tuple[int, tuple[int, tuple[tuple[int, ...], ...]] | None]:
+    """:func:`solve` by the programme alone: the moves it made (the same whenever the key
+    comes back), and the solution, or None when it ran past its budget."""
+    budget = DOUBT_BUDGET if any(spend[0] for spend in key[2]) else BUDGET
+    _work.left = budget
+    try:
+        found = _solve_programme(key)
+    except _OverBudget:
+        return budget, None
+    return budget - _work.left, found
 
 
 def forget_groups() -> None:
     """Forget remembered groups of split components (with the optimiser's own cache)."""
     _group.cache_clear()
+    solve_by_programme.cache_clear()
 
 
 def _solve_programme(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
