@@ -167,3 +167,70 @@ def test_the_same_big_basket_prices_the_same_way_every_time() -> None:
     _optimiser.clear_cache()
     second = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, datetime(2026, 11, 25, tzinfo=UTC))
     assert first == second
+
+
+SLOTS = ("yogurt", "biscuits", "coffee")
+
+
+@st.composite
+def meal_deal_baskets(draw: st.DrawFn) -> tuple[list[LineToPrice], list[Offer]]:
+    """A meal deal over three categories, and offers that each stay inside one of them (so the
+    deal alone joins them), sometimes a threshold on the basket."""
+    lines = [
+        line(n, draw(st.sampled_from(SLOTS)), draw(st.integers(60, 900)), draw(st.integers(1, 5)))
+        for n in range(draw(st.integers(3, 9)))
+    ]
+    deal_price = draw(st.integers(300, 1500))
+    limit = draw(st.none() | st.integers(1, 3))
+    offers: list[Offer] = [
+        Bundle(id="deal", name="deal", price=eur(deal_price),
+               slots=tuple(cats(c) for c in SLOTS),
+               when=Conditions(starts_at=WHEN.starts_at, ends_at=WHEN.ends_at, limit=limit)),
+    ]  # fmt: skip
+    for k, category in enumerate(draw(st.lists(st.sampled_from(SLOTS), max_size=3))):
+        kind = draw(st.sampled_from(["multibuy", "buyget"]))
+        if kind == "multibuy":
+            quantity = draw(st.integers(2, 4))
+            offers.append(Multibuy(id=f"m{k}", name=f"m{k}", group=cats(category),
+                                   quantity=quantity, price=eur(draw(st.integers(100, 1500))),
+                                   when=WHEN))  # fmt: skip
+        else:
+            offers.append(BuyGet(id=f"b{k}", name=f"b{k}", group=cats(category), buy=draw(
+                st.integers(1, 2)), get=1, percent_off=Decimal(draw(st.sampled_from([50, 100]))),
+                when=WHEN))  # fmt: skip
+    if draw(st.booleans()):
+        offers.append(SpendOffer(id="spend", name="spend", group=Group(everything=True),
+                                 threshold=eur(draw(st.integers(500, 6000))),
+                                 benefit=AmountOff(amount=eur(draw(st.integers(50, 500)))),
+                                 when=WHEN))  # fmt: skip
+    return lines, offers
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=meal_deal_baskets())
+def test_a_meal_deal_that_alone_joins_its_slots_prices_as_cpsat_prices_it(
+    case: tuple[list[LineToPrice], list[Offer]],
+) -> None:
+    """The slots are solved apart, for every number of deals each could give, and matched by
+    number; a threshold on the basket is decided by ceilings, or by the joined model."""
+    lines, offers = case
+    with budget(_programme.BUDGET):
+        fast = price_lines(lines, offers, POLICY, NOW)
+    with budget(0):
+        exact = price_lines(lines, offers, POLICY, NOW)
+    assert fast.discount_total == exact.discount_total
+
+
+def test_the_family_basket_is_split_slot_by_slot(monkeypatch: pytest.MonkeyPatch) -> None:
+    splits: list[int] = []
+    real = _programme._solve_split
+
+    def spy(key: _programme.Key, bundle: int, groups: list[list[int]]) -> object:
+        splits.append(len(groups))
+        return real(key, bundle, groups)
+
+    monkeypatch.setattr(_programme, "_solve_split", spy)
+    offers = [o for o in FAMILY_OFFERS if not isinstance(o, SpendOffer)]
+    with budget(_programme.BUDGET):
+        price_lines(FAMILY_BASKET, offers, POLICY, NOW)
+    assert splits == [3]  # yogurts, biscuits, coffee: one group per slot

@@ -566,6 +566,7 @@ def _by_count(
         following: dict[State, list[int | None]] = {}
         traces: dict[State, list[tuple[State, int, tuple[int, ...]] | None]] = {}
         for state, values in layer.items():
+            live = [(n, value) for n, value in enumerate(values) if value is not None]
             for split, shift in zip(all_splits, taking, strict=True):
                 moved = _move(state, 0, gross, none_mask, options, split, offers, spends)
                 if moved is None:
@@ -583,10 +584,10 @@ def _by_count(
                     target = following[settled] = [None] * width
                     traces[settled] = [None] * width
                 trace = traces[settled]
-                for n in range(width - shift):
-                    value = values[n]
-                    if value is None:
-                        continue
+                last = width - shift
+                for n, value in live:
+                    if n >= last:
+                        break
                     value += gain
                     held = target[n + shift]
                     if held is None or value > held:
