@@ -122,14 +122,21 @@ class Claims:
     def _decide(self) -> Splits | None:
         dropped: dict[int, int | None] = dict.fromkeys(self.doubts)
         self._try(dropped)
-        ceilings: dict[tuple[int, ...], int] = {}
+        # every set's ceiling met for free first: the solutions met on the way raise the floor,
+        # and a price is sought only for the sets still above it
+        ceilings: dict[tuple[int, ...], tuple[int, _Tried]] = {}
         for size in range(1, len(self.doubts) + 1):
             for claimed in itertools.combinations(self.doubts, size):
-                ceilings[claimed] = self._ceiling(claimed, dropped)
-        for claimed, ceiling in ceilings.items():  # the floor may have risen since
+                bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
+                tried = self._try(dropped | dict.fromkeys(claimed, 0))
+                ceilings[claimed] = (tried.ceiling + bonus, tried)
+        for claimed, (ceiling, tried) in ceilings.items():
+            if not self._below(ceiling):
+                ceilings[claimed] = (self._ceiling(claimed, dropped, ceiling, tried), tried)
+        for claimed, (ceiling, _) in ceilings.items():  # the floor may have risen since
             if not self._below(ceiling):
                 self._mix(claimed)  # a better solution, from the components' solutions met
-        if not all(self._below(ceiling) for ceiling in ceilings.values()):
+        if not all(self._below(ceiling) for ceiling, _ in ceilings.values()):
             return None
         assert self.best is not None
         splits: Splits = [()] * len(self.problem.classes)
@@ -146,13 +153,14 @@ class Claims:
         """Whether a ceiling (hundredths of a cent) is below the best found by a whole cent."""
         return ceiling < (self.floor + 1) * SCALE
 
-    def _ceiling(self, claimed: tuple[int, ...], dropped: dict[int, int | None]) -> int:
+    def _ceiling(
+        self, claimed: tuple[int, ...], dropped: dict[int, int | None], least: int, tried: _Tried
+    ) -> int:
         """The least ceiling found on claiming every threshold of ``claimed`` (hundredths of a
-        cent); the search stops once it is below the best found."""
+        cent), from ``least``, met for free as ``tried``, by pricing each threshold in turn; the
+        search stops once it is below the best found."""
         bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
         free = dropped | dict.fromkeys(claimed, 0)
-        tried = self._try(free)
-        least = tried.ceiling + bonus
         for si in claimed:
             if self._below(least):
                 break

@@ -599,9 +599,9 @@ def _by_count(
     for n in range(width):
         best: tuple[int, State] | None = None
         for state, values in layer.items():  # the first of the best: deterministic
-            value = values[n]
-            if value is not None and (best is None or value > best[0]):
-                best = (value, state)
+            reached = values[n]
+            if reached is not None and (best is None or reached > best[0]):
+                best = (reached, state)
         if best is None:
             continue
         chosen: list[tuple[int, ...]] = [()] * len(classes)
