@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -167,6 +168,26 @@ def test_the_same_big_basket_prices_the_same_way_every_time() -> None:
     _optimiser.clear_cache()
     second = price_lines(FAMILY_BASKET, FAMILY_OFFERS, policy, datetime(2026, 11, 25, tzinfo=UTC))
     assert first == second
+
+
+def test_a_basket_built_scan_by_scan_prices_as_the_same_basket_priced_cold() -> None:
+    """What is remembered between scans (components, slot groups, the ceilings' solutions)
+    never changes how a basket prices: each scan's result equals a cold pricing of it."""
+    policy = PricingPolicy(currency="EUR")
+    scans = [ln for ln in FAMILY_BASKET for _ in range(ln.quantity)]
+    _optimiser.clear_cache()
+    warm = []
+    for k in range(1, len(scans) + 1):
+        counts: dict[str, int] = {}
+        for scanned in scans[:k]:
+            counts[scanned.line_id] = counts.get(scanned.line_id, 0) + 1
+        lines = [
+            replace(ln, quantity=counts[ln.line_id]) for ln in FAMILY_BASKET if ln.line_id in counts
+        ]
+        warm.append((lines, price_lines(lines, FAMILY_OFFERS, policy, NOW)))
+    for lines, result in warm[::7] + warm[-1:]:
+        _optimiser.clear_cache()
+        assert price_lines(lines, FAMILY_OFFERS, policy, NOW) == result
 
 
 SLOTS = ("yogurt", "biscuits", "coffee")
