@@ -71,6 +71,10 @@ _MAX_DOUBTS = 4
 """More thresholds in doubt than this at once (16 sets to claim) go straight to the joined
 programme: the sets multiply faster than the ceilings save."""
 
+_MIX_STATES = 512
+"""The most partial mixes :meth:`Claims._mix` keeps after each component (the best valued, and
+the one that has spent most): mixing only finds solutions, so forgetting some is safe."""
+
 Splits = list[tuple[int, ...]]
 
 
@@ -211,6 +215,12 @@ class Claims:
                     held = following.get(reached)
                     if held is None or total > held[0]:
                         following[reached] = (total, [*parts, chosen])
+            if len(following) > _MIX_STATES:  # a heuristic may forget: the ceilings decide
+                furthest = max(following, key=lambda spent: (sum(spent), following[spent][0]))
+                kept = following[furthest]
+                ranked = sorted(following.items(), key=lambda kv: (-kv[1][0], kv[0]))
+                following = dict(ranked[:_MIX_STATES])
+                following.setdefault(furthest, kept)  # the likeliest to reach every threshold
             states = following
         met = states.get(tuple(thresholds))
         if met is not None:
