@@ -229,3 +229,67 @@ def test_a_threshold_still_to_be_met_can_be_worth_more_than_one_met_already() ->
         p.line_id for p in result.lines if any(a.promotion_id == "dukat" for a in p.adjustments)
     ]
     assert on_offer == ["l1"]
+
+
+def test_two_percentages_pending_are_weighed_each_against_its_own_threshold() -> None:
+    """Five thresholds in doubt send the basket to the joined programme, whose states carry a
+    pending percentage per threshold. A state with more spent but less pending towards the
+    threshold that is met must not be dropped for pending owed on one that never is: the
+    optimum (0.56) keeps 0.01 off the 0.10 line that a summed comparison threw away."""
+    when = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
+    alone = Conditions(starts_at=when.starts_at, ends_at=when.ends_at, exclusive=True)
+
+    def item(number: int, category: str, price: int, quantity: int) -> LineToPrice:
+        return LineToPrice(
+            line_id=f"l{number}",
+            gtin=f"{number:014d}",
+            quantity=quantity,
+            unit_price=eur(price),
+            tax_rate=Decimal(5),
+            category=category,
+        )
+
+    def of(*names: str) -> Group:
+        return Group(categories=frozenset(names))
+
+    def off(key: str, group: Group, cents: int, conditions: Conditions) -> UnitOffer:
+        return UnitOffer(id=key, name=key, group=group,
+                         benefit=AmountOff(amount=eur(cents)), when=conditions)  # fmt: skip
+
+    lines = [item(1, "a", 20, 1), item(2, "b", 10, 2), item(3, "c", 100, 1), item(4, "d", 40, 1)]
+    rules: list[Offer] = [
+        off("a", of("a"), 2, alone),
+        off("b", of("b"), 1, when),
+        off("c", of("c"), 50, alone),
+        off("d", of("d"), 1, alone),
+        off("cd", of("c", "d"), 1, alone),
+        *(
+            SpendOffer(
+                id=f"x{k}",
+                name="x",
+                group=of("c"),
+                threshold=eur(100),
+                benefit=AmountOff(amount=eur(1)),
+                when=when,
+            )
+            for k in range(3)
+        ),
+        SpendOffer(
+            id="abd",
+            name="5 %",
+            group=of("a", "b", "d"),
+            threshold=eur(60),
+            benefit=PercentOff(percent=Decimal(5)),
+            when=alone,
+        ),
+        SpendOffer(
+            id="abc",
+            name="10 %",
+            group=of("a", "b", "c"),
+            threshold=eur(130),
+            benefit=PercentOff(percent=Decimal(10)),
+            when=when,
+        ),
+    ]
+    assert best_saving(lines, rules) == 56
+    assert price_lines(lines, rules, POLICY, NOW).discount_total == eur(56)

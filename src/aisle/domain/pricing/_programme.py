@@ -692,51 +692,68 @@ def _forward(
 def _undominated(states: _Layer, plan: _Plan) -> _Layer:
     """The states no other state of the step beats.
 
-    A state beats another with the same offers' counts when, towards every threshold in doubt,
-    it has spent at least as much without having met one the other has still to meet (a met
-    threshold's amount is already in the value; one still open will add it), and it has at
-    least the value, and at least the value with what is pending: whatever comes after, it
-    reaches every threshold the other reaches, no later, and ends at least as well.
+    State A beats state B (the same offers' counts) when, whatever comes after, A ends at least
+    as well. Towards each threshold in doubt that B can still meet, A has spent at least as much
+    and has not met it yet (a met threshold's amount is already in the value; one still open
+    will add it), so A meets it no later; towards one B has met, A has met it too; one B can no
+    longer meet asks nothing. And for every set of the thresholds B still has open that may end
+    up met, A's value with their pending percentages is at least B's: each percentage is paid
+    only if its own threshold is met, so they are compared set by set, not summed.
     """
     base = len(plan.offers)
     bits = [bit for bit, spend in enumerate(plan.spends) if spend[0]]
     thresholds = [plan.spends[bit][1] for bit in bits]
-    groups: dict[State, list[tuple[tuple[int, ...], int, int, State]]] = {}
+    groups: dict[State, list[tuple[tuple[int, ...], tuple[int, ...], int, State]]] = {}
     for state, (value, _, _) in states.items():
         rest = tuple(held for i, held in enumerate(state) if i - base not in bits)
         spent_parts: list[int] = []
-        pending = 0
+        pending_parts: list[int] = []
         for bit in bits:
             held = state[base + bit]
             assert isinstance(held, tuple)
             spent_parts.append(held[0])
-            pending += held[1]
-        groups.setdefault(rest, []).append((tuple(spent_parts), value, value + pending, state))
+            pending_parts.append(held[1])
+        groups.setdefault(rest, []).append((tuple(spent_parts), tuple(pending_parts), value, state))
 
-    def beats(ahead: tuple[int, ...], behind: tuple[int, ...]) -> bool:
-        for a, b, threshold in zip(ahead, behind, thresholds, strict=True):
+    def beats(
+        ahead: tuple[tuple[int, ...], tuple[int, ...], int],
+        behind: tuple[tuple[int, ...], tuple[int, ...], int],
+    ) -> bool:
+        (spent_a, pending_a, value_a), (spent_b, pending_b, value_b) = ahead, behind
+        if value_a < value_b:
+            return False
+        gains: list[int] = []  # per threshold B still has open: A's pending less B's
+        for a, b, threshold, got, owed in zip(
+            spent_a, spent_b, thresholds, pending_a, pending_b, strict=True
+        ):
             if b < 0:
-                continue  # can no longer be met: anything spent is as good
+                continue  # B can no longer meet it: whatever A has is as good
             if b >= threshold:
                 if a < threshold:
                     return False
             elif not b <= a < threshold:
                 return False
-        return True
+            else:
+                gains.append(got - owed)
+        margin = value_a - value_b
+        return all(
+            margin + sum(chosen) >= 0
+            for size in range(1, len(gains) + 1)
+            for chosen in itertools.combinations(gains, size)
+        )
 
     kept: _Layer = {}
     for members in groups.values():
         if len(members) == 1:
             kept[members[0][3]] = states[members[0][3]]
             continue
-        members.sort(key=lambda m: (m[0], m[1], m[2]), reverse=True)
-        front: list[tuple[tuple[int, ...], int, int]] = []
-        for spent, value, with_pending, state in members:
-            if any(
-                v >= value and p >= with_pending and beats(ahead, spent) for ahead, v, p in front
-            ):
+        members.sort(key=lambda m: (m[0], m[2], m[1]), reverse=True)
+        front: list[tuple[tuple[int, ...], tuple[int, ...], int]] = []
+        for spent, pending, value, state in members:
+            candidate = (spent, pending, value)
+            if any(beats(ahead, candidate) for ahead in front):
                 continue
-            front.append((spent, value, with_pending))
+            front.append(candidate)
             kept[state] = states[state]
     return kept
 
