@@ -34,6 +34,7 @@ That case is the one that costs time: a knapsack hides in it. The optimiser most
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -141,9 +142,12 @@ class _OverBudget(Exception):
     pass
 
 
-@dataclass(slots=True)
-class _Work:
-    left: int = BUDGET
+class _Work(threading.local):
+    """The moves left to the programme on the component it is solving, per thread: a server
+    prices several carts at once, and one cart's count must not spend another's."""
+
+    def __init__(self) -> None:
+        self.left = BUDGET
 
 
 _work = _Work()
