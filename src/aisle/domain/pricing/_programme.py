@@ -43,8 +43,10 @@ from functools import lru_cache
 UNIT, MULTI, BUYGET, BUNDLE = 0, 1, 2, 3
 
 
+@lru_cache(maxsize=65536)
 def percent_of(minor: int, percent: Decimal) -> int:
-    """A percentage of an amount in minor units, rounded half-up."""
+    """A percentage of an amount in minor units, rounded half-up (remembered: the programme
+    asks for the same few again and again)."""
     return int((Decimal(minor) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -112,6 +114,12 @@ def scaled(key: Key) -> Key:
             for _, threshold, amount, percent, contained in spends
         ),
     )
+
+
+@lru_cache(maxsize=1024)
+def _all_splits(count: int, parts: int) -> tuple[tuple[int, ...], ...]:
+    """:func:`_splits`, remembered."""
+    return tuple(_splits(count, parts))
 
 
 def _splits(count: int, parts: int) -> Iterator[tuple[int, ...]]:
@@ -182,10 +190,10 @@ def solve_by_programme(key: Key) -> tuple[int, tuple[int, tuple[tuple[int, ...],
 
 
 def forget_groups() -> None:
-    """Forget remembered groups of split components (with the optimiser's own cache)."""
-    _group.cache_clear()
-    solve_by_programme.cache_clear()
-    measure.cache_clear()
+    """Forget everything the programme remembers (with the optimiser's own cache): groups of
+    split components, solutions, orders, percentages."""
+    for remembered in (_group, solve_by_programme, measure, _ordered, _all_splits, percent_of):
+        remembered.cache_clear()
 
 
 def _solve_programme(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
@@ -566,7 +574,7 @@ def _by_count(
     steps: list[dict[State, list[tuple[State, int, tuple[int, ...]] | None]]] = []
     for step, ci in enumerate(order):
         gross, count, none_mask, options = classes[ci]
-        all_splits = list(_splits(count, len(options) + 1))
+        all_splits = _all_splits(count, len(options) + 1)
         _work.left -= len(layer) * len(all_splits)
         if _work.left < 0:
             raise _OverBudget
@@ -654,7 +662,7 @@ def _forward(
         gross, count, none_mask, options = classes[ci]
         following: _Layer = {}
         step_edges: list[tuple[State, State, int]] = []
-        all_splits = list(_splits(count, len(options) + 1))
+        all_splits = _all_splits(count, len(options) + 1)
         _work.left -= len(states) * len(all_splits)
         if _work.left < 0:
             raise _OverBudget
@@ -825,6 +833,28 @@ def _order(
     offers: tuple[tuple[int, ...], ...],
     spends: tuple[SpendKey, ...] = (),
 ) -> list[int]:
+    """:func:`_ordered` on the component's shape alone (which classes each offer and threshold
+    in doubt takes, and how many units), remembered: the same basket with other prices on its
+    spending, or other amounts, walks in the same order."""
+    doubts = sum(1 << bit for bit, spend in enumerate(spends) if spend[0])
+    shape = tuple(
+        (0, count, none_mask & doubts, tuple((o, slot, 0, 0) for o, slot, _, _ in options))
+        for _, count, none_mask, options in classes
+    )
+    kinds = tuple((kind, size, 0, 0) for kind, size, _, _ in offers)
+    flags = tuple((spend[0], 0, 0, _NO_PERCENT, ()) for spend in spends)
+    return list(_ordered(shape, kinds, flags))
+
+
+_NO_PERCENT = Decimal(0)
+
+
+@lru_cache(maxsize=4096)
+def _ordered(
+    classes: tuple[ClassKey, ...],
+    offers: tuple[tuple[int, ...], ...],
+    spends: tuple[SpendKey, ...] = (),
+) -> tuple[int, ...]:
     """An order of the classes that keeps few offers open at once.
 
     Only a "buy k get j" needs its own classes in order of price (as the key lists them); the
@@ -876,7 +906,7 @@ def _order(
                 for other in users[offer]:
                     if other > best:
                         waiting[other] -= 1
-    return _slot_by_slot(placed, classes, offers)
+    return tuple(_slot_by_slot(placed, classes, offers))
 
 
 def _slot_by_slot(
