@@ -18,7 +18,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aisle.domain.money import Money
 from aisle.domain.pricing import (
     AmountOff,
     Bundle,
@@ -36,7 +35,7 @@ from aisle.domain.pricing import (
     price_lines,
 )
 from tests.unit.pricing_oracle import best_saving
-from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, offers
+from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, cats, eur, line, offers
 
 
 @contextmanager
@@ -69,26 +68,7 @@ def test_cpsat_finds_the_same_saving_as_trying_every_combination(
     assert again == result
 
 
-def eur(minor: int) -> Money:
-    return Money(minor=minor, currency="EUR")
-
-
 WHEN = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
-
-
-def cats(*names: str) -> Group:
-    return Group(categories=frozenset(names))
-
-
-def line(n: int, category: str, price: int, quantity: int) -> LineToPrice:
-    return LineToPrice(
-        line_id=f"l{n}",
-        gtin=f"{n:014d}",
-        quantity=quantity,
-        unit_price=eur(price),
-        tax_rate=Decimal(5),
-        category=category,
-    )
 
 
 FAMILY_BASKET = [

@@ -38,6 +38,22 @@ def eur(minor: int) -> Money:
     return Money(minor=minor, currency="EUR")
 
 
+def cats(*names: str) -> Group:
+    return Group(categories=frozenset(names))
+
+
+def line(n: int, category: str, price: int, quantity: int) -> LineToPrice:
+    """A line of ``quantity`` units of product ``n`` in ``category``, at ``price`` cents."""
+    return LineToPrice(
+        line_id=f"l{n}",
+        gtin=f"{n:014d}",
+        quantity=quantity,
+        unit_price=eur(price),
+        tax_rate=Decimal(5),
+        category=category,
+    )
+
+
 @st.composite
 def groups(draw: st.DrawFn) -> Group:
     if draw(st.booleans()):
@@ -239,57 +255,25 @@ def test_two_percentages_pending_are_weighed_each_against_its_own_threshold() ->
     when = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
     alone = Conditions(starts_at=when.starts_at, ends_at=when.ends_at, exclusive=True)
 
-    def item(number: int, category: str, price: int, quantity: int) -> LineToPrice:
-        return LineToPrice(
-            line_id=f"l{number}",
-            gtin=f"{number:014d}",
-            quantity=quantity,
-            unit_price=eur(price),
-            tax_rate=Decimal(5),
-            category=category,
-        )
-
-    def of(*names: str) -> Group:
-        return Group(categories=frozenset(names))
-
     def off(key: str, group: Group, cents: int, conditions: Conditions) -> UnitOffer:
         return UnitOffer(id=key, name=key, group=group,
                          benefit=AmountOff(amount=eur(cents)), when=conditions)  # fmt: skip
 
-    lines = [item(1, "a", 20, 1), item(2, "b", 10, 2), item(3, "c", 100, 1), item(4, "d", 40, 1)]
+    def spend(key: str, group: Group, threshold: int, benefit: AmountOff | PercentOff,
+              conditions: Conditions) -> SpendOffer:  # fmt: skip
+        return SpendOffer(id=key, name=key, group=group, threshold=eur(threshold),
+                          benefit=benefit, when=conditions)  # fmt: skip
+
+    lines = [line(1, "a", 20, 1), line(2, "b", 10, 2), line(3, "c", 100, 1), line(4, "d", 40, 1)]
     rules: list[Offer] = [
-        off("a", of("a"), 2, alone),
-        off("b", of("b"), 1, when),
-        off("c", of("c"), 50, alone),
-        off("d", of("d"), 1, alone),
-        off("cd", of("c", "d"), 1, alone),
-        *(
-            SpendOffer(
-                id=f"x{k}",
-                name="x",
-                group=of("c"),
-                threshold=eur(100),
-                benefit=AmountOff(amount=eur(1)),
-                when=when,
-            )
-            for k in range(3)
-        ),
-        SpendOffer(
-            id="abd",
-            name="5 %",
-            group=of("a", "b", "d"),
-            threshold=eur(60),
-            benefit=PercentOff(percent=Decimal(5)),
-            when=alone,
-        ),
-        SpendOffer(
-            id="abc",
-            name="10 %",
-            group=of("a", "b", "c"),
-            threshold=eur(130),
-            benefit=PercentOff(percent=Decimal(10)),
-            when=when,
-        ),
+        off("a", cats("a"), 2, alone),
+        off("b", cats("b"), 1, when),
+        off("c", cats("c"), 50, alone),
+        off("d", cats("d"), 1, alone),
+        off("cd", cats("c", "d"), 1, alone),
+        *(spend(f"x{k}", cats("c"), 100, AmountOff(amount=eur(1)), when) for k in range(3)),
+        spend("abd", cats("a", "b", "d"), 60, PercentOff(percent=Decimal(5)), alone),
+        spend("abc", cats("a", "b", "c"), 130, PercentOff(percent=Decimal(10)), when),
     ]
     assert best_saving(lines, rules) == 56
     assert price_lines(lines, rules, POLICY, NOW).discount_total == eur(56)
