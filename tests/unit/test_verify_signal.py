@@ -106,3 +106,60 @@ def test_honest_placements_are_each_found_once_with_their_weight(
     for step, placement in zip(steps, placements, strict=True):
         assert abs(step.delta_mg - placement.grams * 1000) <= 6_000
         assert placement.t_ms < step.t_ms < placement.t_ms + 8_000  # before the next one
+
+
+def fed_one_by_one(samples: list[tuple[int, float]]) -> tuple[StepDetector, list[Step | None]]:
+    """Fed reading by reading, as a cart that sends each as it comes: the detector, and its
+    provisional step after each reading."""
+    detector = StepDetector()
+    provisional: list[Step | None] = []
+    for sample in samples:
+        detector.feed([sample])
+        provisional.append(detector.provisional)
+    return detector, provisional
+
+
+def test_a_placement_is_judged_at_its_level_within_100_ms_of_the_load_coming_to_rest() -> None:
+    model = CellModel(rate_hz=80)
+    for seed in range(20):  # overshoots of every size, either way
+        samples = readings([Placement(t_ms=5_000, grams=412)], until_ms=8_000, model=model,
+                           seed=seed)  # fmt: skip
+        detector, provisional = fed_one_by_one(samples)
+        (step,) = detector.steps
+        settled = next(k for k, (t, _) in enumerate(samples) if t >= step.t_ms)
+        stood = settled  # from this reading on, the provisional level stood within 8 g
+        while (p := provisional[stood - 1]) is not None and abs(p.level_mg - step.level_mg) <= 8e3:
+            stood -= 1
+        at_rest = 5_000 + model.settle_ms
+        assert samples[stood][0] <= at_rest + 100 < step.t_ms
+        assert detector.provisional is None and detector.latest_steps == [step]
+
+
+def test_a_provisional_step_is_withdrawn_when_the_load_comes_back() -> None:
+    calm = [(t, 0.5 * (-1) ** (t // 12)) for t in range(0, 1_000, 12)]
+    lifted = [(t, 100.0) for t in range(1_008, 1_080, 12)]  # a hand resting on the cart
+    back = [(t, 0.5 * (-1) ** (t // 12)) for t in range(1_092, 2_000, 12)]
+    detector = StepDetector()
+    detector.feed(calm + lifted)
+    assert detector.provisional is not None
+    assert detector.latest_steps == [detector.provisional] and detector.steps == []
+    assert 99_000 <= detector.provisional.delta_mg <= 101_000
+    twin = detector.copy()
+    assert twin == detector and twin.provisional == detector.provisional
+    detector.feed(back)
+    assert detector.provisional is None and detector.steps == [] and detector != twin
+
+
+def test_a_rolling_cart_leaves_no_provisional_step_behind() -> None:
+    samples = readings([Placement(t_ms=2_000, grams=800)], until_ms=40_000,
+                       moving=[(8_000, 20_000), (24_000, 36_000)], seed=11)  # fmt: skip
+    detector, _ = fed_one_by_one(samples)
+    assert len(detector.steps) == 1 and detector.provisional is None
+
+
+def test_a_scale_reading_10_times_a_second_waits_for_the_full_window() -> None:
+    samples = readings([Placement(t_ms=3_000, grams=412)], until_ms=8_000,
+                       model=CellModel(rate_hz=10), seed=4)  # fmt: skip
+    detector, provisional = fed_one_by_one(samples)
+    assert provisional == [None] * len(samples)  # 50 ms holds no 4 readings at 10 a second
+    assert len(detector.steps) == 1
