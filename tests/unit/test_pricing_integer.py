@@ -27,8 +27,10 @@ from aisle.domain.pricing import (
     LineToPrice,
     Multibuy,
     Offer,
+    PercentOff,
     PricingPolicy,
     SpendOffer,
+    UnitOffer,
     _integer,
     _optimiser,
     _programme,
@@ -39,10 +41,12 @@ from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, cats, eur, lin
 
 
 @contextmanager
-def budget(moves: int) -> Iterator[None]:
-    """The programme's budget set to ``moves`` (0: every component goes to CP-SAT)."""
+def budget(moves: int, *, in_doubt: int | None = None) -> Iterator[None]:
+    """The programme's budget set to ``moves`` (0: every component goes to CP-SAT), and on a
+    component joined by a threshold in doubt to ``in_doubt`` (the same unless given)."""
     saved = _programme.BUDGET, _programme.DOUBT_BUDGET
-    _programme.BUDGET = _programme.DOUBT_BUDGET = moves
+    _programme.BUDGET = moves
+    _programme.DOUBT_BUDGET = moves if in_doubt is None else in_doubt
     _optimiser.clear_cache()
     try:
         yield
@@ -97,22 +101,26 @@ FAMILY_OFFERS: list[Offer] = [
 ]  # fmt: skip
 
 
+Hint = tuple[tuple[int, ...], ...] | None
+
+
 @pytest.fixture
-def handed(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The components handed to CP-SAT, as they are handed."""
-    found: list[object] = []
+def handed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[_programme.Key, Hint]]:
+    """The components handed to CP-SAT, as they are handed, each with the solution it is
+    given to start from (None: from nothing)."""
+    found: list[tuple[_programme.Key, Hint]] = []
     real = _integer.solve_integer
 
-    def spy(key: _programme.Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
-        found.append(key)
-        return real(key)
+    def spy(key: _programme.Key, hint: Hint = None) -> tuple[int, tuple[tuple[int, ...], ...]]:
+        found.append((key, hint))
+        return real(key, hint)
 
     monkeypatch.setattr(_integer, "solve_integer", spy)
     return found
 
 
 def test_a_family_basket_past_the_programmes_budget_goes_to_cpsat_and_gets_its_optimum(
-    handed: list[object],
+    handed: list[tuple[_programme.Key, Hint]],
 ) -> None:
     policy = PricingPolicy(currency="EUR")
     with budget(60):
@@ -127,7 +135,7 @@ def test_a_family_basket_past_the_programmes_budget_goes_to_cpsat_and_gets_its_o
 
 
 def test_a_family_basket_with_a_bundle_and_a_threshold_in_doubt_needs_no_cpsat(
-    handed: list[object],
+    handed: list[tuple[_programme.Key, Hint]],
 ) -> None:
     """The bundle alone joins its slots, so each slot is solved on its own and matched by
     count; the threshold is decided by ceilings on claiming it, not by a joined programme."""
@@ -235,3 +243,70 @@ def test_the_family_basket_is_split_slot_by_slot(monkeypatch: pytest.MonkeyPatch
     with budget(_programme.BUDGET):
         price_lines(FAMILY_BASKET, offers, POLICY, NOW)
     assert splits == [3]  # yogurts, biscuits, coffee: one group per slot
+
+
+COUPON = SpendOffer(id="coupon", name="5 % off items not on offer", group=Group(everything=True),
+                    threshold=eur(4536), benefit=PercentOff(percent=Decimal(5)),
+                    when=replace(WHEN, exclusive=True))  # fmt: skip
+"""Exclusive: a unit counts towards it only if it takes no other offer. Whether to give up a
+unit's 10 % for the coupon's 5 % on everything is a knapsack over whole units."""
+
+
+def ten_percent_off(category: str) -> UnitOffer:
+    return UnitOffer(id=category, name=f"10 % off {category}", group=cats(category),
+                     benefit=PercentOff(percent=Decimal(10)), when=WHEN)  # fmt: skip
+
+
+KNAPSACK_BASKET = [
+    line(1, "yogurt", 714, 1),
+    line(2, "bread", 454, 3),
+    line(3, "drinks", 639, 2),
+    line(4, "coffee", 725, 3),
+    line(5, "tea", 486, 1),
+]
+KNAPSACK_OFFERS: list[Offer] = [*map(ten_percent_off, ("yogurt", "drinks", "tea")), COUPON]
+
+
+def test_a_knapsack_the_ceilings_leave_open_goes_to_cpsat_with_their_best_as_its_start(
+    handed: list[tuple[_programme.Key, Hint]],
+) -> None:
+    """The ceilings can't prove their best the optimum (a unit's spend comes whole); the joined
+    component, too big for the programme's budget here, goes to CP-SAT starting from it."""
+    with budget(_programme.BUDGET, in_doubt=0):
+        started = price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW)
+    ((_, hint),) = handed
+    assert hint is not None and len(hint) == 5  # one split per class of the joined component
+    assert started.discount_total.minor == best_saving(KNAPSACK_BASKET, KNAPSACK_OFFERS)
+    with budget(10**9):
+        assert price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW) == started
+
+
+@st.composite
+def coupon_baskets(draw: st.DrawFn) -> tuple[list[LineToPrice], list[Offer]]:
+    """Up to five products, most with 10, 20 or 30 % off, and the exclusive coupon on the
+    basket with a threshold the basket may or may not reach."""
+    names = ("yogurt", "bread", "drinks", "coffee", "tea")
+    lines = [
+        line(n + 1, names[n], draw(st.integers(50, 900)), draw(st.integers(1, 3)))
+        for n in range(draw(st.integers(2, 5)))
+    ]
+    offers: list[Offer] = [
+        UnitOffer(id=ln.category, name=ln.category, group=cats(ln.category), when=WHEN,
+                  benefit=PercentOff(percent=Decimal(draw(st.sampled_from([10, 20, 30])))))
+        for ln in lines
+        if draw(st.integers(0, 4))
+    ]  # fmt: skip
+    gross = sum(ln.unit_price.minor * ln.quantity for ln in lines)
+    threshold = draw(st.integers(gross // 2, gross))
+    return lines, [*offers, replace(COUPON, threshold=eur(threshold))]
+
+
+@settings(max_examples=120, deadline=None)
+@given(case=coupon_baskets())
+def test_cpsat_started_from_the_ceilings_best_still_finds_the_optimum(
+    case: tuple[list[LineToPrice], list[Offer]],
+) -> None:
+    lines, offers = case
+    with budget(_programme.BUDGET, in_doubt=0):
+        result = price_lines(lines, offers, POLICY, NOW)
+    assert result.discount_total.minor == best_saving(lines, offers)

@@ -142,13 +142,22 @@ class Claims:
                 self._mix(claimed)  # a better solution, from the components' solutions met
         if not all(self._below(ceiling) for ceiling, _ in ceilings.values()):
             return None
-        assert self.best is not None
-        splits: Splits = [()] * len(self.problem.classes)
-        for members, chosen in zip(self.touched, self.best, strict=True):
-            for ci, split in zip(members, chosen, strict=True):
-                splits[ci] = split
+        splits = self.found()
+        assert splits is not None
         for members in self.others:
             _, chosen = solve(self.problem.key_of(members, self._plain)[0])
+            for ci, split in zip(members, chosen, strict=True):
+                splits[ci] = split
+        return splits
+
+    def found(self) -> Splits | None:
+        """The best solution found so far, as each class's split (the classes of components no
+        threshold in doubt touches: empty); None before any. Where :meth:`decide` can't prove
+        it the optimum, it is a good start for the solver that can."""
+        if self.best is None:
+            return None
+        splits: Splits = [()] * len(self.problem.classes)
+        for members, chosen in zip(self.touched, self.best, strict=True):
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
         return splits

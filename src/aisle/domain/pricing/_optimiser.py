@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from aisle.domain.catalog import SoldBy
 from aisle.domain.money import Money
-from aisle.domain.pricing._claims import Claims
+from aisle.domain.pricing._claims import Claims, Splits
 from aisle.domain.pricing._hints import upsell_hints
 from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, per_kg
 from aisle.domain.pricing._programme import (
@@ -255,17 +255,21 @@ class _Problem:
 
         for covered in self.covered:
             join(sorted(covered))
+        start: Splits | None = None
         if not self.doubt_ignored:
             by_offers: dict[int, list[int]] = {}
             for ci in range(len(self.classes)):
                 by_offers.setdefault(find(ci), []).append(ci)
             self._settle_doubts(list(by_offers.values()))
-            decided = Claims(self, list(by_offers.values())).decide()
+            claims = Claims(self, list(by_offers.values()))
+            decided = claims.decide()
             if decided is not None:
                 try:
                     return self._found(decided)
                 except _DearerApplication:
                     pass  # the best found pays an application dearly: solve it whole below
+            else:
+                start = claims.found()
         for spend in self.spends:
             if spend.mode == "in-doubt" and not self.doubt_ignored:
                 join(spend.classes)
@@ -275,7 +279,10 @@ class _Problem:
 
         splits: list[tuple[int, ...]] = [()] * len(self.classes)
         for members in components.values():
-            _, chosen = solve(self._component_key(members))
+            hint = None  # where the ceilings left a knapsack undecided, their best to start from
+            if start is not None and all(start[ci] for ci in members):
+                hint = tuple(start[ci] for ci in members)
+            _, chosen = solve(self._component_key(members), hint)
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
         try:

@@ -162,17 +162,20 @@ _work = _Work()
 
 
 @lru_cache(maxsize=4096)
-def solve(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
+def solve(
+    key: Key, hint: tuple[tuple[int, ...], ...] | None = None
+) -> tuple[int, tuple[tuple[int, ...], ...]]:
     """The best value of a component and, per class, the units given to each option.
 
     The dynamic programme solves it when it can within :data:`BUDGET`; otherwise CP-SAT does
-    (:mod:`aisle.domain.pricing._integer`). Both are exact and value a solution the same way.
+    (:mod:`aisle.domain.pricing._integer`), starting from ``hint`` where there is one (a
+    solution in the same form). Both are exact and value a solution the same way.
     """
     _, found = solve_by_programme(key)
     if found is None:
         from aisle.domain.pricing._integer import solve_integer
 
-        return solve_integer(key)
+        return solve_integer(key, hint)
     return found
 
 
