@@ -117,17 +117,23 @@ def test_an_item_placed_without_a_scan_asks_the_shopper_and_scanning_it_clears(a
     assert verification(cart)["status"] == "clear"
 
 
-def test_a_swap_holds_checkout_until_an_associate_resolves_it(api: Api) -> None:
-    cart = api.new_cart()
+def light_scanned_for_a_swap(api: Api, cart: Cart) -> tuple[Product, Product]:
+    """The swap's two products, the light one scanned at 1.5 s. The store has weighed it many
+    times: a 1.5 times heavier pack is no packaging surprise (against a first guess it would
+    only be asked about)."""
     light, heavy = swap_pair()
-    # the store has weighed the scanned product many times: a 1.5 times heavier pack is no
-    # packaging surprise (against a first guess it would only be asked about)
     with SqlUnitOfWorkFactory(api.services.engine)(write=True) as uow:
         learned = UnitWeight(mean_mg=int(grams(light) * 1000), spread_mg=3_000, observations=20)
         uow.weights.save(light.gtin, learned, datetime.now(UTC))
         uow.commit()
     send_readings(cart, [], 0, 1_000)
     cart.scan(ean(light), t_ms=1_500)
+    return light, heavy
+
+
+def test_a_swap_holds_checkout_until_an_associate_resolves_it(api: Api) -> None:
+    cart = api.new_cart()
+    light, heavy = light_scanned_for_a_swap(api, cart)
     send_readings(cart, [Placement(t_ms=3_000, grams=grams(heavy))], 1_000, 9_000)
     found = verification(cart)
     assert found["status"] == "review"
@@ -165,13 +171,7 @@ def test_a_swap_holds_checkout_until_an_associate_resolves_it(api: Api) -> None:
 
 def test_a_swap_is_judged_within_100_ms_of_the_load_coming_to_rest(api: Api) -> None:
     cart = api.new_cart()
-    light, heavy = swap_pair()
-    with SqlUnitOfWorkFactory(api.services.engine)(write=True) as uow:
-        learned = UnitWeight(mean_mg=int(grams(light) * 1000), spread_mg=3_000, observations=20)
-        uow.weights.save(light.gtin, learned, datetime.now(UTC))
-        uow.commit()
-    send_readings(cart, [], 0, 1_000)
-    cart.scan(ean(light), t_ms=1_500)
+    _, heavy = light_scanned_for_a_swap(api, cart)
     placed = [Placement(t_ms=3_000, grams=grams(heavy))]  # the hand lets go 700 ms later
     send_readings(cart, placed, 1_000, 3_600)
     assert verification(cart)["status"] == "clear"  # still moving: nothing to judge yet
