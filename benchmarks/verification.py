@@ -46,7 +46,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,7 +62,6 @@ from aisle.cli_simulate import results_table, run_with_progress
 from aisle.domain.verify import (
     DetectorSettings,
     ListChange,
-    MatchSettings,
     Step,
     StepDetector,
     decide,
@@ -70,9 +69,9 @@ from aisle.domain.verify import (
     verify,
 )
 from aisle.sim.catalog import SimCatalog, load_catalog, shared_folder
-from aisle.sim.loadcell import CellModel, LoadCell
+from aisle.sim.loadcell import CellModel, LoadCell, Placement, readings
 from aisle.sim.report import Report, report
-from aisle.sim.runner import Store, changes_at
+from aisle.sim.runner import Store
 from aisle.sim.shoppers import Behaviour, plan_trip
 
 BUDGET = 50
@@ -141,106 +140,29 @@ def throughput(samples: list[list[tuple[int, float]]], naive: bool) -> float:
     return total / best
 
 
-@dataclass(slots=True)
-class Latency:
-    """Cart milliseconds from a load truly at rest to what the engine says about it."""
-
-    to_decision: list[int] = field(default_factory=list)  # to a level that stands, per step
-    to_step: list[int] = field(default_factory=list)  # to the step settled over the full window
-    judged: int = 0  # steps whose findings were read at their provisional level
-    same: int = 0  # ...and were then those their settled step gives
-    withdrawn: int = 0  # provisional steps that never became a step (calm while rolling)
-    trips: int = 0
-
-
-def settle_latency(catalog: SimCatalog, count: int, seed: int) -> Latency:
-    """On ``count`` of the simulator's trips (80 Hz, jolted while the cart rolls), per step:
-
-    - *at rest*: the last placement's hand has let go (placement time plus the cell's
-      ``settle_ms``) and the cart has stood still for 100 ms;
-    - *decided*: from when on the detector's provisional step stays within the matching's
-      allowance for the scale's own error (``resolution_mg``, 8 g) of the step it settles into
-      (the step's own time if it never did);
-    - at that moment the trip's findings read with the provisional step are compared with those
-      read with the settled one: the same, or the decision would have changed.
-
-    Readings are fed one at a time, as if the cart sent each as it came: batching them (a cart
-    sending half a second per message) adds its own wait, on the cart's side."""
+def settle_latency(count: int, seed: int) -> list[int]:
+    """Cart milliseconds from a load truly at rest to the detector's step, one item at a time
+    (among jolts between them), at 80 Hz."""
     rng = random.Random(seed)
     model = CellModel(rate_hz=80)
-    store = Store()
-    allowance = MatchSettings().resolution_mg
-    out = Latency()
+    out: list[int] = []
     for _ in range(count):
-        plan = plan_trip(rng.choice(catalog.baskets), catalog, Behaviour(), rng)
-        cell = LoadCell(model, seed=rng.randrange(2**32))
-        for a, b in plan.moving:
-            cell.move(a, b)
-        for p in plan.placements:
-            cell.place(p.placement())
+        t, placements, moving = 2_000, [], []
+        for _ in range(10):
+            placements.append(Placement(t_ms=t, grams=rng.uniform(60, 2_000)))
+            if rng.random() < 0.5:
+                moving.append((t + 3_000, t + 3_000 + rng.randint(500, 3_000)))
+            t += 8_000
         detector = StepDetector()
-        seen: list[Step | None] = []  # the provisional step after each reading
-        times: list[int] = []
-        confirmed_at: list[int] = []  # per step: the index of the reading that settled it
-        previous: Step | None = None
-        for t, grams in cell.read(plan.end_ms):
-            before = len(detector.steps)
-            detector.feed(((t, grams),))
-            if len(detector.steps) > before:
-                confirmed_at.append(len(times))
-            settled = len(detector.steps) > before
-            if previous is not None and detector.provisional is None and not settled:
-                out.withdrawn += 1
-            previous = detector.provisional
-            seen.append(previous)
-            times.append(t)
-        rests = sorted(_at_rest(p.t_ms + model.settle_ms, plan.moving) for p in plan.placements)
-        for index, (step, at) in enumerate(zip(detector.steps, confirmed_at, strict=True)):
-            rest = max((r for r in rests if r <= step.t_ms), default=None)
-            if rest is None:
-                continue
-            out.to_step.append(step.t_ms - rest)
-            k = _stood_since(seen, at, step.level_mg, allowance)
-            if k == at:
-                out.to_decision.append(step.t_ms - rest)
-                continue
-            decided = times[k]
-            out.to_decision.append(decided - rest)
-            provisional = seen[k]
-            assert provisional is not None
-            changes = changes_at(plan, decided, store)
-            earlier = detector.steps[:index]
-            out.judged += 1
-            out.same += _findings(changes, [*earlier, provisional], decided) == _findings(
-                changes, [*earlier, step], decided
-            )
-        out.trips += 1
+        samples = readings(placements, until_ms=t, moving=moving, model=model,
+                           seed=rng.randrange(2**32))  # fmt: skip
+        for k in range(0, len(samples), 40):
+            detector.feed(samples[k : k + 40])
+        for p in placements:
+            found = [s for s in detector.steps if p.t_ms < s.t_ms < p.t_ms + 8_000]
+            if found:
+                out.append(found[0].t_ms - (p.t_ms + model.settle_ms))
     return out
-
-
-def _stood_since(seen: list[Step | None], at: int, level_mg: int, allowance: int) -> int:
-    """The first reading before ``at`` from which the provisional step stood within
-    ``allowance`` of ``level_mg`` (``at`` itself when it did not just before)."""
-    k = at
-    while k > 0 and (p := seen[k - 1]) is not None and abs(p.level_mg - level_mg) <= allowance:
-        k -= 1
-    return k
-
-
-def _findings(changes: list[ListChange], steps: list[Step], now: int) -> set[tuple[str, str]]:
-    found = verify(changes, steps, now_ms=now, last_reading_ms=now)
-    return {(f.kind.value, f.line_id or "") for f in found.findings}
-
-
-def _at_rest(t_ms: int, moving: Sequence[tuple[int, int]], calm_ms: int = 100) -> int:
-    """The first moment from ``t_ms`` after which the cart stands still for ``calm_ms``."""
-    moved = True
-    while moved:
-        moved = False
-        for a, b in moving:
-            if a < t_ms + calm_ms and t_ms < b:
-                t_ms, moved = b, True
-    return t_ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +303,7 @@ def main(
     sample = traces(catalog, 10 if quick else 40, seed)
     engine = throughput(sample, naive=False)
     naive = throughput(sample[: max(len(sample) // 4, 1)], naive=True)
-    latency = settle_latency(catalog, 100 if quick else 300, seed)
+    latency = settle_latency(20 if quick else 100, seed)
     decision = decision_time(catalog, 200 if quick else 1_000, seed)
 
     for run_seed, run in zip(range(seed, seed + seeds), results, strict=True):
@@ -397,19 +319,14 @@ def main(
     speed.add_row("readings per second, naive window recomputed", f"{naive:,.0f}")
     speed.add_row("speed-up", f"{engine / naive:.1f} x")
     speed.add_row("carts at 80 Hz per core", f"{engine / 80:,.0f}")
-    for name, values in (("decision", latency.to_decision), ("step settled", latency.to_step)):
-        for q in (50, 99):
-            speed.add_row(f"load at rest to {name}, p{q} (cart ms)", str(percentile(values, q)))
-    speed.add_row("decided on a provisional step, findings as settled",
-                  f"{latency.same} of {latency.judged}")  # fmt: skip
-    withdrawn = latency.withdrawn / latency.trips
-    speed.add_row("provisional steps withdrawn per trip", f"{withdrawn:.3f}")
+    speed.add_row("load at rest to step, p50 (cart ms)", str(percentile(latency, 50)))
+    speed.add_row("load at rest to step, p99 (cart ms)", str(percentile(latency, 99)))
     speed.add_row("decision at checkout (verify+risk), p50 ms", f"{decision.p50_ms:.3f}")
     speed.add_row("decision at checkout (verify+risk), p99 ms", f"{decision.p99_ms:.3f}")
     out.print(speed)
 
     figures = result.figures()
-    at_rest_p99 = percentile(latency.to_decision, 99)
+    at_rest_p99 = percentile(latency, 99)
     headline = {
         "benchmark": "verification",
         "quick": quick,
@@ -437,12 +354,8 @@ def main(
         "readings_per_s_per_core": round(engine),
         "naive_readings_per_s": round(naive),
         "speedup_vs_naive": round(engine / naive, 1),
-        "rest_to_decision_p50_ms": percentile(latency.to_decision, 50),
-        "rest_to_decision_p99_ms": at_rest_p99,
-        "rest_to_step_p50_ms": percentile(latency.to_step, 50),
-        "rest_to_step_p99_ms": percentile(latency.to_step, 99),
-        "provisional_findings_as_settled": [latency.same, latency.judged],
-        "provisional_withdrawn_per_trip": round(withdrawn, 3),
+        "rest_to_step_p50_ms": percentile(latency, 50),
+        "rest_to_step_p99_ms": at_rest_p99,
         "decision_p99_ms": round(decision.p99_ms, 3),
         "seeds": seeds,
         "pooled": pooled,

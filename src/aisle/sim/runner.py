@@ -44,7 +44,7 @@ from aisle.sim.catalog import SimCatalog, SimProduct
 from aisle.sim.loadcell import CellModel, LoadCell
 from aisle.sim.shoppers import Behaviour, TripPlan, TrueError, plan_trip
 
-__all__ = ["Store", "TripOutcome", "changes_at", "run_trip", "simulate", "trip_plans"]
+__all__ = ["Store", "TripOutcome", "run_trip", "simulate", "trip_plans"]
 
 KEEP_OBSERVATIONS = 50
 TICK_MS = 1_000
@@ -179,8 +179,7 @@ class TripOutcome:
         return self.decision is not Decision.PASS
 
 
-def changes_at(plan: TripPlan, until_ms: int, store: Store) -> list[ListChange]:
-    """The trip's list changes up to ``until_ms``, each expecting what the store knows now."""
+def _changes(plan: TripPlan, until_ms: int, store: Store) -> list[ListChange]:
     return [
         ListChange(
             t_ms=s.t_ms,
@@ -216,7 +215,7 @@ def run_trip(
                 cell.place(planned.placement())
         detector.feed(cell.read(t))
         if t % CHECK_EVERY_MS == 0 and t < plan.end_ms:
-            v = verify(changes_at(plan, t, store), detector.latest_steps, now_ms=t,
+            v = verify(_changes(plan, t, store), detector.steps, now_ms=t,
                        last_reading_ms=detector.last_t_ms, problems=detector.problems,
                        own_items=plan.own_items)  # fmt: skip
             for finding in v.findings:
@@ -226,8 +225,7 @@ def run_trip(
                     plan.answer(finding, t, rng, b.answer_rate)
             latest = max([0, *(p.t_ms for p in plan.placements), *(s.t_ms for s in plan.scans)])
             plan.end_ms = max(plan.end_ms, latest + 8_000)  # still at the cart, answering
-    final = verify(changes_at(plan, plan.end_ms, store), detector.latest_steps,
-                   now_ms=plan.end_ms,
+    final = verify(_changes(plan, plan.end_ms, store), detector.steps, now_ms=plan.end_ms,
                    last_reading_ms=detector.last_t_ms, problems=detector.problems,
                    own_items=plan.own_items, at_checkout=True)  # fmt: skip
     risk = risk_of(final, settings=store.risk_settings)

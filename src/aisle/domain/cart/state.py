@@ -437,11 +437,10 @@ class CartState:
         ]
 
     def verification(self, *, at_checkout: bool = False) -> Verification:
-        """What the scale felt against the list, as of the cart's latest clock (a step still
-        settling counts at its provisional level)."""
+        """What the scale felt against the list, as of the cart's latest clock."""
         found = verify(
             self.changes,
-            self.scale.latest_steps,
+            self.scale.steps,
             now_ms=self.clock_ms if self.clock_ms is not None else 0,
             last_reading_ms=self.scale.last_t_ms,
             problems=self.scale.problems,

@@ -14,16 +14,6 @@ its level is compared with the last settled level:
   still be corrected for a second and a half, which is why :attr:`StepDetector.steps` is the
   list to read.
 
-Half a second of calm is what makes a step certain, but a decision can't wait that long. A
-*provisional* step comes first: a short window (50 ms by default) within the noise, at a level
-at least ``min_step_mg`` from the last settled one. It follows the short window's level while it
-lasts, is withdrawn when the short window settles back near the settled level (a moment of calm
-while the cart rolls), and gives way to the step itself once the full window settles.
-:attr:`StepDetector.latest_steps` is the steps with the provisional one last: what the cart's
-verification reads, so that a placement is judged about 50 ms after the load comes to rest. On
-the simulator's trips its level is within 8 g of the step's (the matching's allowance for the
-scale's own error) from then on for 99 % of steps (``benchmarks/verification.py``).
-
 Readings are integers in milligrams (fractional grams are rounded to the milligram, exactly).
 A reading that goes back in time, repeats a time, or is absurd (not a number, beyond the cell's
 range) is set aside and counted as a :class:`SignalProblem`, never guessed at.
@@ -62,7 +52,6 @@ class SignalProblem:
 class DetectorSettings:
     window_ms: int = 500  # readings this long, all within the noise, make a settled level
     min_samples: int = 4
-    early_ms: int = 50  # readings this long, all within the noise, make a provisional step
     noise_mg: int = 4_000  # the most standard deviation a settled window may show (a 3 g cell)
     min_step_mg: int = 15_000  # smaller settled changes are drift or items too light to see
     refine_ms: int = 1_500  # after a step, smaller changes still belong to it
@@ -119,12 +108,6 @@ class StepDetector:
         self.settled = False
         self.problems: list[SignalProblem] = []
         self.readings = 0
-        self.provisional: Step | None = None  # a step not yet settled over the full window
-
-    @property
-    def latest_steps(self) -> list[Step]:
-        """Every step, with the provisional one (if any) last: what the scale says now."""
-        return self.steps if self.provisional is None else [*self.steps, self.provisional]
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -137,7 +120,6 @@ class StepDetector:
             self.readings,
             self.steps,
             self._before_mg,
-            self.provisional,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -159,7 +141,6 @@ class StepDetector:
         twin.settled = self.settled
         twin.problems = list(self.problems)
         twin.readings = self.readings
-        twin.provisional = self.provisional
         return twin
 
     def feed(self, samples: Iterable[tuple[object, object]]) -> list[Step]:
@@ -173,10 +154,6 @@ class StepDetector:
         s = self.settings
         steps: list[Step] = []
         window = self._window
-        # two readings further apart than this can't share a calm short window: its variance
-        # is at least their difference squared over twice its count, at most early_ms + 1
-        # readings (their times are whole, increasing milliseconds)
-        jump_squared = 2 * (s.early_ms + 1) * s.noise_mg**2
         for t_raw, mg, sent in samples:
             t = t_raw if isinstance(t_raw, int) and not isinstance(t_raw, bool) else None
             if t is None or mg is None or not s.min_mg <= mg <= s.max_mg:
@@ -207,20 +184,14 @@ class StepDetector:
                 self._sum -= old
                 self._squares -= old * old
             n = len(window)
-            if (
-                n < s.min_samples
-                or t - window[0][0] < s.window_ms * 4 // 5
-                # n * variance * n = n * sum(x^2) - sum(x)^2, in integers
-                or n * self._squares - self._sum * self._sum > (s.noise_mg * n) ** 2
-            ):
+            if n < s.min_samples or t - window[0][0] < s.window_ms * 4 // 5:
                 self.settled = False
-                if self.reference_mg is not None and (
-                    n < 2 or (mg - window[-2][1]) ** 2 <= jump_squared
-                ):
-                    self._look_early(t)
+                continue
+            # n * variance * n = n * sum(x^2) - sum(x)^2, in integers
+            if n * self._squares - self._sum * self._sum > (s.noise_mg * n) ** 2:
+                self.settled = False
                 continue
             self.settled = True
-            self.provisional = None  # settled: a step, or the level it had
             level = self._sum // n
             if self.reference_mg is None:
                 self.reference_mg = level
@@ -243,28 +214,3 @@ class StepDetector:
                         steps[-1] = self.steps[-1]
                 self.reference_mg = level  # drift, or too light to see
         return steps
-
-    def _look_early(self, t: int) -> None:
-        """While the full window is unsettled: its last ``early_ms`` of readings, calm away from
-        the settled level, are a provisional step (calm at that level, none)."""
-        s = self.settings
-        total = squares = n = 0
-        first = t
-        for when, mg in reversed(self._window):
-            if t - when > s.early_ms:
-                break
-            total += mg
-            squares += mg * mg
-            n += 1
-            first = when
-        if n < s.min_samples or t - first < s.early_ms * 4 // 5:
-            return
-        if n * squares - total * total > (s.noise_mg * n) ** 2:
-            return
-        assert self.reference_mg is not None
-        level = total // n
-        if abs(level - self.reference_mg) < s.min_step_mg:
-            self.provisional = None  # calm at the settled level: nothing went in after all
-            return
-        since = t if self.provisional is None else self.provisional.t_ms
-        self.provisional = Step(t_ms=since, delta_mg=level - self.reference_mg, level_mg=level)
