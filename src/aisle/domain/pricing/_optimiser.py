@@ -282,7 +282,8 @@ class _Problem:
             hint = None  # where the ceilings left a knapsack undecided, their best to start from
             if start is not None and all(start[ci] for ci in members):
                 hint = tuple(start[ci] for ci in members)
-            _, chosen = solve(self._component_key(members), hint)
+            key = self._component_key(members)
+            _, chosen = solve(key) if hint is None else solve(key, hint)  # one cache entry
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
         try:
