@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Any
 
 UNIT, MULTI, BUYGET, BUNDLE = 0, 1, 2, 3
 
@@ -194,9 +195,10 @@ def solve_by_programme(key: Key) -> tuple[int, tuple[int, tuple[tuple[int, ...],
 
 def forget_groups() -> None:
     """Forget everything the programme remembers (with the optimiser's own cache): groups of
-    split components, solutions, orders, percentages."""
-    for remembered in (_group, solve_by_programme, measure, _ordered, _all_splits, percent_of):
-        remembered.cache_clear()
+    split components, solutions, orders, percentages, moves."""
+    remembered = (_group, solve_by_programme, measure, _ordered, _all_splits, percent_of, _moves)
+    for cached in remembered:
+        cached.cache_clear()
 
 
 def _solve_programme(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
@@ -571,6 +573,7 @@ def _by_count(
     """
     classes, offers, spends = key
     plan = _Plan(classes, offers, spends, order)
+    made = _moves(offers, spends)
     width = offers[keep][3] + 1
     layer: dict[State, list[int | None]] = {_start(offers, spends): [0] + [None] * (width - 1)}
     # per step: state -> per count, (the state before, its count, the split taken)
@@ -590,7 +593,7 @@ def _by_count(
         for state, values in layer.items():
             live = [(n, value) for n, value in enumerate(values) if value is not None]
             for split, shift in zip(all_splits, taking, strict=True):
-                moved = _move(state, 0, gross, none_mask, options, split, offers, spends)
+                moved = _made(made, state, gross, none_mask, options, split, offers, spends)
                 if moved is None:
                     continue
                 new_state, gain = moved
@@ -658,6 +661,7 @@ def _forward(
     """Every step's states with their best value, the state before and the split taken."""
     classes, offers, spends = key
     plan = _Plan(classes, offers, spends, order)
+    made = _moves(offers, spends)
     layers: list[_Layer] = []
     edges: list[list[tuple[State, State, int]]] = []
     states: _Layer = {_start(offers, spends): (0, None, ())}
@@ -671,10 +675,10 @@ def _forward(
             raise _OverBudget
         for state, (value, _, _) in states.items():
             for split in all_splits:
-                moved = _move(state, value, gross, none_mask, options, split, offers, spends)
+                moved = _made(made, state, gross, none_mask, options, split, offers, spends)
                 if moved is None:
                     continue
-                new_state, new_value = moved
+                new_state, new_value = moved[0], value + moved[1]
                 settled = plan.settle(new_state, step)
                 if settled is None:
                     continue
@@ -1097,6 +1101,44 @@ class _Plan:
                 as_list = as_list if as_list is not None else list(state)
                 as_list[base + bit] = fresh
         return tuple(as_list) if as_list is not None else state
+
+
+_MOST_MOVES = 10_000
+"""The most moves remembered per offers and spend terms: with :func:`_moves` remembering 32
+of those, some 320,000 moves, a few tens of megabytes at most."""
+
+_NOT_MADE: Any = object()
+
+
+@lru_cache(maxsize=32)
+def _moves(
+    offers: tuple[tuple[int, ...], ...], spends: tuple[SpendKey, ...]
+) -> dict[tuple[object, ...], tuple[State, int] | None]:
+    """The moves made so far on components with these offers and spend terms: a state, a
+    class (its price, spend mask and options) and a split give the state after and the gain.
+    The same move comes back step after step, price after price on a threshold, and scan after
+    scan (on the pricing benchmark, 93 % of moves had been made before)."""
+    return {}
+
+
+def _made(
+    made: dict[tuple[object, ...], tuple[State, int] | None],
+    state: State,
+    gross: int,
+    none_mask: int,
+    options: tuple[tuple[int, int, int, int], ...],
+    split: tuple[int, ...],
+    offers: tuple[tuple[int, ...], ...],
+    spends: tuple[SpendKey, ...],
+) -> tuple[State, int] | None:
+    """:func:`_move` from no value, remembered in ``made`` (from :func:`_moves`)."""
+    key = (state, gross, none_mask, options, split)
+    found = made.get(key, _NOT_MADE)
+    if found is _NOT_MADE:
+        found = _move(state, 0, gross, none_mask, options, split, offers, spends)
+        if len(made) < _MOST_MOVES:
+            made[key] = found
+    return found  # type: ignore[no-any-return]
 
 
 def _move(
