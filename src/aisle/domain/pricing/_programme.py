@@ -573,7 +573,7 @@ def _by_count(
     """
     classes, offers, spends = key
     plan = _Plan(classes, offers, spends, order)
-    made = _moves(offers, spends)
+    made = _moves_for(offers, spends)
     width = offers[keep][3] + 1
     layer: dict[State, list[int | None]] = {_start(offers, spends): [0] + [None] * (width - 1)}
     # per step: state -> per count, (the state before, its count, the split taken)
@@ -661,7 +661,7 @@ def _forward(
     """Every step's states with their best value, the state before and the split taken."""
     classes, offers, spends = key
     plan = _Plan(classes, offers, spends, order)
-    made = _moves(offers, spends)
+    made = _moves_for(offers, spends)
     layers: list[_Layer] = []
     edges: list[list[tuple[State, State, int]]] = []
     states: _Layer = {_start(offers, spends): (0, None, ())}
@@ -1103,9 +1103,9 @@ class _Plan:
         return tuple(as_list) if as_list is not None else state
 
 
-_MOST_MOVES = 10_000
-"""The most moves remembered per offers and spend terms: with :func:`_moves` remembering 32
-of those, some 320,000 moves, a few tens of megabytes at most."""
+_MOST_MOVES = 5_000
+"""The most moves remembered per offers and spend terms. An entry takes about 300 bytes on the
+pricing benchmark's components, so the 32 sets :func:`_moves` keeps hold some 50 MB at most."""
 
 _NOT_MADE: Any = object()
 
@@ -1119,6 +1119,16 @@ def _moves(
     The same move comes back step after step, price after price on a threshold, and scan after
     scan (on the pricing benchmark, 93 % of moves had been made before)."""
     return {}
+
+
+def _moves_for(
+    offers: tuple[tuple[int, ...], ...], spends: tuple[SpendKey, ...]
+) -> dict[tuple[object, ...], tuple[State, int] | None]:
+    """Where to remember moves: :func:`_moves`, except with a threshold in doubt, whose states
+    carry the spend so far and rarely come back (remembered for this programme only)."""
+    if any(in_doubt for in_doubt, _, _, _, _ in spends):
+        return {}
+    return _moves(offers, spends)
 
 
 def _made(
