@@ -43,15 +43,17 @@ from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, cats, eur, lin
 @contextmanager
 def budget(moves: int, *, in_doubt: int | None = None) -> Iterator[None]:
     """The programme's budget set to ``moves`` (0: every component goes to CP-SAT), and on a
-    component joined by a threshold in doubt to ``in_doubt`` (the same unless given)."""
-    saved = _programme.BUDGET, _programme.DOUBT_BUDGET
+    component joined by a threshold in doubt, or on a component's frontier over one, to
+    ``in_doubt`` (the same unless given)."""
+    saved = _programme.BUDGET, _programme.DOUBT_BUDGET, _programme.FRONTIER_BUDGET
     _programme.BUDGET = moves
     _programme.DOUBT_BUDGET = moves if in_doubt is None else in_doubt
+    _programme.FRONTIER_BUDGET = _programme.DOUBT_BUDGET
     _optimiser.clear_cache()
     try:
         yield
     finally:
-        _programme.BUDGET, _programme.DOUBT_BUDGET = saved
+        _programme.BUDGET, _programme.DOUBT_BUDGET, _programme.FRONTIER_BUDGET = saved
         _optimiser.clear_cache()
 
 

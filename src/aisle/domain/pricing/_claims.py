@@ -45,6 +45,7 @@ from aisle.domain.pricing._programme import (
     SCALE,
     Key,
     SpendKey,
+    frontier,
     measure,
     scaled,
     solve,
@@ -67,6 +68,10 @@ try was remembered or not, so the same basket always takes the same path) before
 component is solved instead. On the pricing benchmark's first 12 baskets, 742 of the 748
 baskets the ceilings decide take fewer (p50 2,096, p90 16,920)."""
 
+JOIN_EFFORT = 100_000
+"""The most moves the tries and the frontiers of one basket may add up to before the joined
+component is solved instead."""
+
 _MAX_DOUBTS = 4
 """More thresholds in doubt than this at once (16 sets to claim) go straight to the joined
 programme: the sets multiply faster than the ceilings save."""
@@ -76,6 +81,29 @@ _MIX_STATES = 512
 the one that has spent most): mixing only finds solutions, so forgetting some is safe."""
 
 Splits = list[tuple[int, ...]]
+
+
+_Chain = tuple[tuple[tuple[int, ...], ...], "_Chain"] | None
+"""The solutions chosen so far in a join, one per component, the last first."""
+
+
+def _undominated(
+    states: dict[tuple[int, ...], tuple[int, int, _Chain]],
+) -> dict[tuple[int, ...], tuple[int, int, _Chain]]:
+    """The partial joins no other has both spent at least as much and is worth as much as."""
+    ranked = sorted(states.items(), key=lambda kv: (kv[0], kv[1][0]), reverse=True)
+    kept: dict[tuple[int, ...], tuple[int, int, _Chain]] = {}
+    front: list[tuple[tuple[int, ...], int]] = []
+    for spent, held in ranked:
+        value = held[0]
+        if any(
+            value <= worth and all(a >= b for a, b in zip(ahead, spent, strict=True))
+            for ahead, worth in front
+        ):
+            continue
+        front.append((spent, value))
+        kept[spent] = held
+    return kept
 
 
 class _TooBig(Exception):
@@ -128,20 +156,22 @@ class Claims:
         self._try(dropped)
         # every set's ceiling met for free first: the solutions met on the way raise the floor,
         # and a price is sought only for the sets still above it
-        ceilings: dict[tuple[int, ...], tuple[int, _Tried]] = {}
+        # per set: its least ceiling found, and the price on each threshold that gave it
+        ceilings: dict[tuple[int, ...], tuple[int, _Tried, dict[int, int]]] = {}
         for size in range(1, len(self.doubts) + 1):
             for claimed in itertools.combinations(self.doubts, size):
                 bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
                 tried = self._try(dropped | dict.fromkeys(claimed, 0))
-                ceilings[claimed] = (tried.ceiling + bonus, tried)
-        for claimed, (ceiling, tried) in ceilings.items():
+                ceilings[claimed] = (tried.ceiling + bonus, tried, {})
+        for claimed, (ceiling, tried, _) in ceilings.items():
             if not self._below(ceiling):
-                ceilings[claimed] = (self._ceiling(claimed, dropped, ceiling, tried), tried)
-        for claimed, (ceiling, _) in ceilings.items():  # the floor may have risen since
+                ceilings[claimed] = (*self._ceiling(claimed, dropped, ceiling, tried),)
+        for claimed, (ceiling, _, _) in ceilings.items():  # the floor may have risen since
             if not self._below(ceiling):
                 self._mix(claimed)  # a better solution, from the components' solutions met
-        if not all(self._below(ceiling) for ceiling, _ in ceilings.values()):
-            return None
+        for claimed, (ceiling, _, prices) in ceilings.items():
+            if not self._below(ceiling) and not self._join(claimed, ceiling, prices):
+                return None
         splits = self.found()
         assert splits is not None
         for members in self.others:
@@ -168,35 +198,42 @@ class Claims:
 
     def _ceiling(
         self, claimed: tuple[int, ...], dropped: dict[int, int | None], least: int, tried: _Tried
-    ) -> int:
+    ) -> tuple[int, _Tried, dict[int, int]]:
         """The least ceiling found on claiming every threshold of ``claimed`` (hundredths of a
-        cent), from ``least``, met for free as ``tried``, by pricing each threshold in turn; the
-        search stops once it is below the best found."""
+        cent), from ``least``, met for free as ``tried``, by pricing each threshold in turn (the
+        search stops once it is below the best found); and the price that gave it."""
         bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
         free = dropped | dict.fromkeys(claimed, 0)
+        prices: dict[int, int] = {}
         for si in claimed:
             if self._below(least):
                 break
             threshold = self.problem.spends[si].threshold
             if tried.spent[si] >= threshold:
                 continue  # the free solution reaches it: pricing it can't lower the ceiling
-            least = min(least, self._priced(si, threshold, free, bonus))
-        return least
+            ceiling, price = self._priced(si, threshold, free, bonus)
+            if ceiling < least:
+                least, prices = ceiling, {si: price}
+        return least, tried, prices
 
-    def _priced(self, si: int, threshold: int, free: dict[int, int | None], bonus: int) -> int:
-        """The least ceiling found with a price on ``si``, searched on the ladder.
+    def _priced(
+        self, si: int, threshold: int, free: dict[int, int | None], bonus: int
+    ) -> tuple[int, int]:
+        """The least ceiling found with a price on ``si``, searched on the ladder, and that
+        price.
 
         The ceiling is convex in the price and least where the priced solution's spend
         crosses the threshold, so the search halves the ladder towards that crossing."""
-        least: int | None = None
+        least: tuple[int, int] | None = None
         low, high = 0, len(LADDER) - 1
         while low <= high:
             middle = (low + high) // 2
             price = LADDER[middle]
             tried = self._try(free | {si: price})
             ceiling = tried.ceiling - price * threshold + bonus
-            least = ceiling if least is None else min(least, ceiling)
-            if self._below(least):
+            if least is None or ceiling < least[0]:
+                least = (ceiling, price)
+            if self._below(least[0]):
                 break
             if tried.spent[si] >= threshold:
                 high = middle - 1
@@ -234,6 +271,114 @@ class Claims:
         met = states.get(tuple(thresholds))
         if met is not None:
             self._offer(met[1])
+
+    def _join(self, claimed: tuple[int, ...], ceiling: int, prices: dict[int, int]) -> bool:
+        """Whether the best solution that claims ``claimed`` is now known and found, given its
+        least ceiling and the prices that gave it (hundredths of a cent per cent; a threshold
+        not priced is met for free). False when a frontier is too big to compute.
+
+        The ceiling is a sum over components of their priced optimum, and a solution that
+        reaches every threshold of ``claimed`` is worth at most the ceiling less what each of
+        its components falls short of its own priced optimum. So only the solutions of each
+        component within the ceiling's margin over the best found can beat it: each component's
+        frontier of spend and value among them (:func:`frontier`) is joined, component by
+        component, over what they spend, keeping what no other partial join beats and what
+        could still beat the best found."""
+        margin = ceiling - (self.floor + 1) * SCALE  # hundredths of a cent
+        allowance = 1 << max(margin, 1).bit_length()  # more than the margin, and comes back
+        spends = [self.problem.spends[si] for si in claimed]
+        thresholds = tuple(spend.threshold for spend in spends)
+        bonus = sum(spend.amount for spend in spends)
+        fronts: list[list[tuple[tuple[int, ...], int, int, Chosen]]] = []
+        for members in self.touched:
+            key, owners = self.problem.key_of(
+                members, lambda si, s, c: self._tracked(claimed, si, s, c, None)
+            )
+            priced = self.problem.key_of(
+                members, lambda si, s, c: self._tracked(claimed, si, s, c, prices)
+            )[0]
+            moves, points = frontier(key, scaled(priced), allowance)
+            self.moves += moves
+            if points is None or self.moves > JOIN_EFFORT:
+                return False
+            doubt_bits = [owners[bit] for bit, term in enumerate(key[2]) if term[0]]
+            at = [doubt_bits.index(si) if si in doubt_bits else -1 for si in claimed]
+            fronts.append(
+                [
+                    (tuple(spent[i] if i >= 0 else 0 for i in at), value, short, chosen)
+                    for spent, value, short, chosen in points
+                    if short <= margin
+                ]
+            )
+        # what the components after each one can still add to the spend, at most
+        most_spent = [(0,) * len(claimed)] * (len(fronts) + 1)
+        for j in range(len(fronts) - 1, -1, -1):
+            most_spent[j] = tuple(
+                have + max((spent[i] for spent, _, _, _ in fronts[j]), default=0)
+                for i, have in enumerate(most_spent[j + 1])
+            )
+        # capped spends -> (value, shortfall, the solutions chosen: last component first)
+        states: dict[tuple[int, ...], tuple[int, int, _Chain]] = {(0,) * len(claimed): (0, 0, None)}
+        for j, front in enumerate(fronts):
+            following: dict[tuple[int, ...], tuple[int, int, _Chain]] = {}
+            for spent, (value, short, chain) in states.items():
+                for more, worth, falls, chosen in front:
+                    if short + falls > margin:
+                        continue  # can't beat the best found
+                    reached = tuple(
+                        min(threshold, a + b)
+                        for a, b, threshold in zip(spent, more, thresholds, strict=True)
+                    )
+                    if any(
+                        have + rest < threshold
+                        for have, rest, threshold in zip(
+                            reached, most_spent[j + 1], thresholds, strict=True
+                        )
+                    ):
+                        continue  # can't reach every threshold claimed
+                    total = value + worth
+                    held = following.get(reached)
+                    if held is None or total > held[0]:
+                        following[reached] = (total, short + falls, (chosen, chain))
+            states = _undominated(following)
+            if not states:
+                return True  # nothing that claims them beats the best found
+        met = states.get(thresholds)
+        if met is not None and met[0] + bonus > self.floor:
+            chain = met[2]
+            chosen_all: list[Chosen] = []
+            while chain is not None:
+                chosen_all.append(chain[0])
+                chain = chain[1]
+            chosen_all.reverse()
+            self._offer(chosen_all)
+        return True
+
+    def _tracked(
+        self,
+        claimed: tuple[int, ...],
+        si: int,
+        spend: _Spend,
+        contained: tuple[int, ...],
+        prices: dict[int, int] | None,
+    ) -> list[SpendKey]:
+        """The terms of :meth:`_join`: a threshold claimed gives its percentage on every
+        contribution and adds up its spend (``prices`` None) or has it priced (0 where it is
+        not); one in doubt and not claimed gives nothing."""
+        if si not in self.doubts:
+            return self._plain(si, spend, contained)
+        if si not in claimed:
+            return []
+        found: list[SpendKey] = []
+        if spend.percent > 0:
+            found.append((False, spend.threshold, 0, spend.percent, contained))
+        if prices is None:
+            found.append((True, spend.threshold, 0, Decimal(0), contained))
+        elif prices.get(si, 0):
+            found.append((False, PRICED, 0, Decimal(prices[si]), contained))
+        else:
+            found.append((False, spend.threshold, 0, Decimal(0), contained))
+        return found
 
     def _try(self, claims: dict[int, int | None]) -> _Tried:
         """Solve every touched component with these terms (per threshold in doubt: None,

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -193,10 +193,88 @@ def solve_by_programme(key: Key) -> tuple[int, tuple[int, tuple[tuple[int, ...],
     return budget - _work.left, found
 
 
+FRONTIER_BUDGET = 20_000
+"""Moves :func:`frontier` may make on one component."""
+
+Point = tuple[tuple[int, ...], int, int, tuple[tuple[int, ...], ...]]
+"""A point of a frontier: the spend towards each threshold in doubt (capped at it), the value,
+what it falls short of the priced optimum, and per class the units given to each option."""
+
+
+@lru_cache(maxsize=4096)
+def frontier(key: Key, priced: Key, allowance: int) -> tuple[int, tuple[Point, ...] | None]:
+    """The solutions of a component that no other beats on spend and value, among those the
+    price on spending ``priced`` values within ``allowance`` of its optimum: the moves it took,
+    and the points, least spent first (None past :data:`FRONTIER_BUDGET`).
+
+    The thresholds in doubt of ``key`` must give nothing (no amount, no percentage): their
+    terms only add up what the component spends towards them, capped at the threshold, so that
+    the optimiser can join components' frontiers over thresholds the basket shares
+    (:mod:`aisle.domain.pricing._claims`). ``priced`` is the same component, scaled, with those
+    terms priced instead (:data:`PRICED`, or a percentage of 0 where a threshold is free):
+    a point's priced value is its value in hundredths of a cent plus the price of what it
+    spends, and the programme on ``priced`` says, from every state, the most the rest can add
+    to it, so a state that falls short of the priced optimum by more than ``allowance`` at best
+    is dropped. A state that has spent at least as much towards each threshold and is worth at
+    least as much as another, with the same offers open, beats it, whatever comes after.
+    """
+    _, offers, spends = key
+    assert all(not spend[2] and not spend[3] for spend in spends if spend[0])
+    units = _as_units(key)
+    order = _order(units[0], offers, spends)
+    base = len(offers)
+    bits = [bit for bit, spend in enumerate(spends) if spend[0]]
+    prices = [int(priced[2][bit][3]) if priced[2][bit][1] == PRICED else 0 for bit in bits]
+    zeros = (0,) * len(spends)
+    saved = _work.left
+    _work.left = FRONTIER_BUDGET
+    try:
+        futures: list[dict[State, int]] = []
+        layers = _forward(_as_units(priced), order, None, futures)
+        best = max(value for value, _, _ in layers[-1].values())
+        least = best - allowance
+
+        def within(step: int, state: State, value: int) -> bool:
+            rest = futures[step].get(state[:base] + zeros)
+            if rest is None:
+                return False
+            spent = sum(p * _spent(state[base + b]) for p, b in zip(prices, bits, strict=True))
+            return value * SCALE + spent + rest >= least
+
+        layers = _forward(units, order, None, tracking=within)
+    except _OverBudget:
+        return FRONTIER_BUDGET, None
+    finally:
+        moves = FRONTIER_BUDGET - _work.left
+        _work.left = saved
+    points: list[Point] = []
+    for state, (value, _, _) in layers[-1].items():
+        spent = tuple(_spent(state[base + bit]) for bit in bits)
+        short = best - value * SCALE - sum(p * s for p, s in zip(prices, spent, strict=True))
+        chosen = _as_classes(key, _trace(layers, order, len(units[0]), state))
+        points.append((spent, value, short, chosen))
+    points.sort(key=lambda point: (point[0], -point[1]))
+    return moves, tuple(points)
+
+
+def _spent(held: int | tuple[int, ...]) -> int:
+    assert isinstance(held, tuple)
+    return held[0]
+
+
 def forget_groups() -> None:
     """Forget everything the programme remembers (with the optimiser's own cache): groups of
     split components, solutions, orders, percentages, moves."""
-    remembered = (_group, solve_by_programme, measure, _ordered, _all_splits, percent_of, _moves)
+    remembered = (
+        _group,
+        solve_by_programme,
+        frontier,
+        measure,
+        _ordered,
+        _all_splits,
+        percent_of,
+        _moves,
+    )
     for cached in remembered:
         cached.cache_clear()
 
@@ -657,10 +735,13 @@ def _forward(
     order: list[int],
     bound: _Bound | None,
     futures: list[dict[State, int]] | None = None,
+    tracking: Callable[[int, State, int], bool] | None = None,
 ) -> list[_Layer]:
-    """Every step's states with their best value, the state before and the split taken."""
+    """Every step's states with their best value, the state before and the split taken.
+    ``tracking``: the thresholds in doubt only add up their spend, states another beats are
+    dropped, and so is a state (after a step, with a value) it refuses (:func:`frontier`)."""
     classes, offers, spends = key
-    plan = _Plan(classes, offers, spends, order)
+    plan = _Plan(classes, offers, spends, order, tracking is not None)
     made = _moves_for(offers, spends)
     layers: list[_Layer] = []
     edges: list[list[tuple[State, State, int]]] = []
@@ -689,12 +770,14 @@ def _forward(
                     settled, new_value = met
                     if not _promising(settled, new_value, step, bound, plan):
                         continue
+                elif tracking is not None and not tracking(step, settled, new_value):
+                    continue
                 if futures is not None:
                     step_edges.append((state, settled, new_value - value))
                 held = following.get(settled)
                 if held is None or new_value > held[0]:
                     following[settled] = (new_value, state, split)
-        if bound is not None:
+        if bound is not None or tracking is not None:
             following = _undominated(following, plan)
         layers.append(following)
         edges.append(step_edges)
@@ -768,6 +851,8 @@ def _undominated(states: _Layer, plan: _Plan) -> _Layer:
             for chosen in itertools.combinations(gains, size)
         )
 
+    if plan.tracking:  # spend only adds up: more spent and worth as much beats
+        return _pareto(states, groups)
     kept: _Layer = {}
     for members in groups.values():
         if len(members) == 1:
@@ -780,6 +865,29 @@ def _undominated(states: _Layer, plan: _Plan) -> _Layer:
             if any(beats(ahead, candidate) for ahead in front):
                 continue
             front.append(candidate)
+            kept[state] = states[state]
+    return kept
+
+
+def _pareto(
+    states: _Layer, groups: dict[State, list[tuple[tuple[int, ...], tuple[int, ...], int, State]]]
+) -> _Layer:
+    """The states of each group that no other has both spent at least as much (towards every
+    threshold) and is worth at least as much as; of equal ones, the first met."""
+    kept: _Layer = {}
+    for members in groups.values():
+        if len(members) == 1:
+            kept[members[0][3]] = states[members[0][3]]
+            continue
+        members.sort(key=lambda m: (m[0], m[2]), reverse=True)  # stable: the first of equals
+        front: list[tuple[tuple[int, ...], int]] = []
+        for spent, _, value, state in members:
+            if any(
+                value <= worth and all(a >= b for a, b in zip(ahead, spent, strict=True))
+                for ahead, worth in front
+            ):
+                continue
+            front.append((spent, value))
             kept[state] = states[state]
     return kept
 
@@ -969,9 +1077,11 @@ class _Plan:
         offers: tuple[tuple[int, ...], ...],
         spends: tuple[SpendKey, ...],
         order: list[int],
+        tracking: bool = False,
     ) -> None:
         self.offers = offers
         self.spends = spends
+        self.tracking = tracking  # thresholds in doubt only add up their spend (:func:`frontier`)
         n = len(order)
         first = [n] * len(offers)
         last = [-1] * len(offers)
@@ -1084,7 +1194,7 @@ class _Plan:
         base = len(self.offers)
         later_spend = self.later_spend[step]
         for bit, (in_doubt, threshold, _, _, _) in enumerate(self.spends):
-            if not in_doubt:
+            if not in_doubt or self.tracking:
                 continue
             held = state[base + bit]
             assert isinstance(held, tuple)

@@ -1,0 +1,107 @@
+"""A threshold the ceilings leave in doubt is closed by joining the components' frontiers.
+
+When giving up item offers to reach a threshold is a knapsack over whole units, the ceilings of
+:mod:`aisle.domain.pricing._claims` can't prove their best the optimum. Each component then
+lists the solutions no other beats on both spend and saving, among those close enough to its
+priced optimum to matter, and the lists are joined over what they spend: the exact optimum,
+without the integer programme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from aisle.domain.pricing import LineToPrice, Offer, _claims, _integer, _programme, price_lines
+from tests.unit.pricing_oracle import best_saving
+from tests.unit.test_pricing_integer import (
+    KNAPSACK_BASKET,
+    KNAPSACK_OFFERS,
+    budget,
+    coupon_baskets,
+)
+from tests.unit.test_pricing_optimum import NOW, POLICY
+
+# One class of three units at 5.00, each either 10 % off (0.50) or counted towards a threshold
+# of 12.00 that only units on no offer count for (an exclusive coupon's).
+THREE_UNITS: _programme.Key = (
+    ((500, 3, 1, ((0, 0, 50, 0),)),),
+    ((_programme.UNIT, 1, 0, -1),),
+    ((True, 1200, 0, Decimal(0), ()),),
+)
+PRICED_AT_A_TENTH: _programme.Key = _programme.scaled(
+    (THREE_UNITS[0], THREE_UNITS[1], ((False, _programme.PRICED, 0, Decimal(10), ()),))
+)
+"""Each cent spent towards the threshold priced at a tenth of a cent: every solution is worth
+150.00 hundredths of a cent (5.00 spent is worth what 10 % of it saves)."""
+
+
+@pytest.fixture
+def no_cpsat(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    def refuse(*_: object) -> object:
+        raise AssertionError("the frontiers should have closed it")
+
+    monkeypatch.setattr(_integer, "solve_integer", refuse)
+    with budget(_programme.BUDGET):
+        yield
+
+
+def test_a_frontier_lists_every_trade_of_spend_for_saving_fewest_spent_first() -> None:
+    _, points = _programme.frontier(THREE_UNITS, PRICED_AT_A_TENTH, 10**9)
+    assert points is not None
+    assert [(spent, value, split) for spent, value, _, (split,) in points] == [
+        ((0,), 150, (0, 3)),
+        ((500,), 100, (1, 2)),
+        ((1000,), 50, (2, 1)),
+        ((1200,), 0, (3, 0)),  # 15.00 spent, counted up to the threshold
+    ]
+
+
+def test_a_frontier_drops_what_falls_further_short_of_the_priced_optimum_than_allowed() -> None:
+    """Capped at the threshold, three units on no offer fall 3.00 short of 15.00 (30.00
+    hundredths of a cent): more than allowed."""
+    _, points = _programme.frontier(THREE_UNITS, PRICED_AT_A_TENTH, 2999)
+    assert points is not None
+    shortfalls = [(spent, short) for spent, _, short, _ in points]
+    assert shortfalls == [((0,), 0), ((500,), 0), ((1000,), 0)]
+
+
+def test_the_knapsack_the_ceilings_leave_open_is_closed_by_the_frontiers(
+    no_cpsat: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    joined: list[bool] = []
+    real = _claims.Claims._join
+
+    def spy(claims: _claims.Claims, *args: object) -> bool:
+        joined.append(real(claims, *args))  # type: ignore[arg-type]
+        return joined[-1]
+
+    monkeypatch.setattr(_claims.Claims, "_join", spy)
+    result = price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW)
+    assert joined == [True]
+    assert result.discount_total.minor == best_saving(KNAPSACK_BASKET, KNAPSACK_OFFERS)
+
+
+def test_without_the_budget_for_a_frontier_the_joined_component_goes_to_cpsat() -> None:
+    with budget(_programme.BUDGET, in_doubt=0):
+        started = price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW)
+    with budget(_programme.BUDGET):
+        joined = price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW)
+    assert joined == started
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=coupon_baskets())
+def test_thresholds_in_doubt_are_decided_exactly_without_cpsat(
+    no_cpsat: None, case: tuple[list[LineToPrice], list[Offer]]
+) -> None:
+    """CP-SAT is refused for the whole run (the fixture holds across examples)."""
+    lines, offers = case
+    first = price_lines(lines, offers, POLICY, NOW)
+    assert first.discount_total.minor == best_saving(lines, offers)
+    assert price_lines(lines, offers, POLICY, NOW) == first
