@@ -37,6 +37,11 @@ PRICED_AT_A_TENTH: _programme.Key = _programme.scaled(
 )
 """Each cent spent towards the threshold priced at a tenth of a cent: every solution is worth
 150.00 hundredths of a cent (5.00 spent is worth what 10 % of it saves)."""
+UNPRICED: _programme.Key = _programme.scaled(
+    (THREE_UNITS[0], THREE_UNITS[1], ((False, 1200, 0, Decimal(0), ()),))
+)
+"""Spending worth nothing: each unit on no offer falls 0.50 short of the best, all three on
+offer (50.00 hundredths of a cent)."""
 
 
 @pytest.fixture
@@ -50,7 +55,7 @@ def no_cpsat(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_a_frontier_lists_every_trade_of_spend_for_saving_fewest_spent_first() -> None:
-    _, points = _programme.frontier(THREE_UNITS, PRICED_AT_A_TENTH, 10**9)
+    _, points = _programme.frontier(THREE_UNITS, ((PRICED_AT_A_TENTH, 10**9),))
     assert points is not None
     assert [(spent, value, split) for spent, value, _, (split,) in points] == [
         ((0,), 150, (0, 3)),
@@ -63,10 +68,17 @@ def test_a_frontier_lists_every_trade_of_spend_for_saving_fewest_spent_first() -
 def test_a_frontier_drops_what_falls_further_short_of_the_priced_optimum_than_allowed() -> None:
     """Capped at the threshold, three units on no offer fall 3.00 short of 15.00 (30.00
     hundredths of a cent): more than allowed."""
-    _, points = _programme.frontier(THREE_UNITS, PRICED_AT_A_TENTH, 2999)
+    _, points = _programme.frontier(THREE_UNITS, ((PRICED_AT_A_TENTH, 2999),))
     assert points is not None
     shortfalls = [(spent, short) for spent, _, short, _ in points]
-    assert shortfalls == [((0,), 0), ((500,), 0), ((1000,), 0)]
+    assert shortfalls == [((0,), (0,)), ((500,), (0,)), ((1000,), (0,))]
+
+
+def test_every_price_given_bounds_the_frontier() -> None:
+    _, points = _programme.frontier(THREE_UNITS, ((PRICED_AT_A_TENTH, 10**9), (UNPRICED, 6000)))
+    assert points is not None
+    shortfalls = [(spent, short) for spent, _, short, _ in points]
+    assert shortfalls == [((0,), (0, 0)), ((500,), (0, 5000))]
 
 
 def test_the_knapsack_the_ceilings_leave_open_is_closed_by_the_frontiers(

@@ -50,6 +50,7 @@ from aisle.domain.pricing._programme import (
     scaled,
     solve,
     solve_by_programme,
+    spent_of,
 )
 
 if TYPE_CHECKING:
@@ -72,6 +73,9 @@ JOIN_EFFORT = 100_000
 """The most moves the tries and the frontiers of one basket may add up to before the joined
 component is solved instead."""
 
+_BOUNDS = 2
+"""How many of the least ceilings on a set of thresholds bound the frontiers joined over it."""
+
 _MAX_DOUBTS = 4
 """More thresholds in doubt than this at once (16 sets to claim) go straight to the joined
 programme: the sets multiply faster than the ceilings save."""
@@ -83,16 +87,30 @@ the one that has spent most): mixing only finds solutions, so forgetting some is
 Splits = list[tuple[int, ...]]
 
 
+def _rounded_up(margin: int) -> int:
+    """``margin`` rounded up to one of a few values per doubling (at most an eighth more), so
+    that the frontiers asked for with it come back from scan to scan.
+
+    >>> [_rounded_up(m) for m in (0, 7, 8, 9, 100, 3212)]
+    [8, 8, 8, 9, 104, 3328]
+    """
+    step = 1 << max(0, max(margin, 8).bit_length() - 4)
+    return -(-max(margin, 8) // step) * step
+
+
+_Ceiling = tuple[int, dict[int, int]]
+"""A ceiling (hundredths of a cent) and the price on each threshold that gave it."""
+
 _Chain = tuple[tuple[tuple[int, ...], ...], "_Chain"] | None
 """The solutions chosen so far in a join, one per component, the last first."""
 
 
 def _undominated(
-    states: dict[tuple[int, ...], tuple[int, int, _Chain]],
-) -> dict[tuple[int, ...], tuple[int, int, _Chain]]:
+    states: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]],
+) -> dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]]:
     """The partial joins no other has both spent at least as much and is worth as much as."""
     ranked = sorted(states.items(), key=lambda kv: (kv[0], kv[1][0]), reverse=True)
-    kept: dict[tuple[int, ...], tuple[int, int, _Chain]] = {}
+    kept: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]] = {}
     front: list[tuple[tuple[int, ...], int]] = []
     for spent, held in ranked:
         value = held[0]
@@ -156,21 +174,23 @@ class Claims:
         self._try(dropped)
         # every set's ceiling met for free first: the solutions met on the way raise the floor,
         # and a price is sought only for the sets still above it
-        # per set: its least ceiling found, and the price on each threshold that gave it
-        ceilings: dict[tuple[int, ...], tuple[int, _Tried, dict[int, int]]] = {}
+        # per set: every ceiling found with the price on each threshold that gave it (none:
+        # met for free)
+        ceilings: dict[tuple[int, ...], list[_Ceiling]] = {}
+        tries: dict[tuple[int, ...], _Tried] = {}
         for size in range(1, len(self.doubts) + 1):
             for claimed in itertools.combinations(self.doubts, size):
                 bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
-                tried = self._try(dropped | dict.fromkeys(claimed, 0))
-                ceilings[claimed] = (tried.ceiling + bonus, tried, {})
-        for claimed, (ceiling, tried, _) in ceilings.items():
-            if not self._below(ceiling):
-                ceilings[claimed] = (*self._ceiling(claimed, dropped, ceiling, tried),)
-        for claimed, (ceiling, _, _) in ceilings.items():  # the floor may have risen since
-            if not self._below(ceiling):
+                tries[claimed] = self._try(dropped | dict.fromkeys(claimed, 0))
+                ceilings[claimed] = [(tries[claimed].ceiling + bonus, {})]
+        for claimed, found in ceilings.items():
+            if not self._below(found[0][0]):
+                self._ceiling(claimed, dropped, tries[claimed], found)
+        for claimed, found in ceilings.items():  # the floor may have risen since
+            if not self._below(min(found)[0]):
                 self._mix(claimed)  # a better solution, from the components' solutions met
-        for claimed, (ceiling, _, prices) in ceilings.items():
-            if not self._below(ceiling) and not self._join(claimed, ceiling, prices):
+        for claimed, found in ceilings.items():
+            if not self._below(min(found)[0]) and not self._join(claimed, found):
                 return None
         splits = self.found()
         assert splits is not None
@@ -197,50 +217,50 @@ class Claims:
         return ceiling < (self.floor + 1) * SCALE
 
     def _ceiling(
-        self, claimed: tuple[int, ...], dropped: dict[int, int | None], least: int, tried: _Tried
-    ) -> tuple[int, _Tried, dict[int, int]]:
-        """The least ceiling found on claiming every threshold of ``claimed`` (hundredths of a
-        cent), from ``least``, met for free as ``tried``, by pricing each threshold in turn (the
-        search stops once it is below the best found); and the price that gave it."""
+        self,
+        claimed: tuple[int, ...],
+        dropped: dict[int, int | None],
+        tried: _Tried,
+        found: list[_Ceiling],
+    ) -> None:
+        """Ceilings on claiming every threshold of ``claimed``, added to ``found`` (hundredths
+        of a cent, with the price that gave each), from the one met for free as ``tried``, by
+        pricing each threshold in turn; the search stops once one is below the best found."""
         bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
         free = dropped | dict.fromkeys(claimed, 0)
-        prices: dict[int, int] = {}
         for si in claimed:
-            if self._below(least):
+            if self._below(min(found)[0]):
                 break
             threshold = self.problem.spends[si].threshold
             if tried.spent[si] >= threshold:
                 continue  # the free solution reaches it: pricing it can't lower the ceiling
-            ceiling, price = self._priced(si, threshold, free, bonus)
-            if ceiling < least:
-                least, prices = ceiling, {si: price}
-        return least, tried, prices
+            self._priced(si, threshold, free, bonus, found)
 
     def _priced(
-        self, si: int, threshold: int, free: dict[int, int | None], bonus: int
-    ) -> tuple[int, int]:
-        """The least ceiling found with a price on ``si``, searched on the ladder, and that
-        price.
+        self,
+        si: int,
+        threshold: int,
+        free: dict[int, int | None],
+        bonus: int,
+        found: list[_Ceiling],
+    ) -> None:
+        """Ceilings with a price on ``si``, searched on the ladder, added to ``found``.
 
         The ceiling is convex in the price and least where the priced solution's spend
         crosses the threshold, so the search halves the ladder towards that crossing."""
-        least: tuple[int, int] | None = None
         low, high = 0, len(LADDER) - 1
         while low <= high:
             middle = (low + high) // 2
             price = LADDER[middle]
             tried = self._try(free | {si: price})
             ceiling = tried.ceiling - price * threshold + bonus
-            if least is None or ceiling < least[0]:
-                least = (ceiling, price)
-            if self._below(least[0]):
+            found.append((ceiling, {si: price}))
+            if self._below(ceiling):
                 break
             if tried.spent[si] >= threshold:
                 high = middle - 1
             else:
                 low = middle + 1
-        assert least is not None
-        return least
 
     def _mix(self, claimed: tuple[int, ...]) -> None:
         """The best solution that claims ``claimed`` made of components' solutions already
@@ -272,32 +292,52 @@ class Claims:
         if met is not None:
             self._offer(met[1])
 
-    def _join(self, claimed: tuple[int, ...], ceiling: int, prices: dict[int, int]) -> bool:
-        """Whether the best solution that claims ``claimed`` is now known and found, given its
-        least ceiling and the prices that gave it (hundredths of a cent per cent; a threshold
-        not priced is met for free). False when a frontier is too big to compute.
+    def _join(self, claimed: tuple[int, ...], found: list[_Ceiling]) -> bool:
+        """Whether the best solution that claims ``claimed`` is now known and found, given the
+        ceilings found on it and the prices that gave them (hundredths of a cent per cent; a
+        threshold not priced is met for free). False when a frontier is too big to compute.
 
-        The ceiling is a sum over components of their priced optimum, and a solution that
+        A ceiling is a sum over components of their priced optimum, and a solution that
         reaches every threshold of ``claimed`` is worth at most the ceiling less what each of
         its components falls short of its own priced optimum. So only the solutions of each
-        component within the ceiling's margin over the best found can beat it: each component's
-        frontier of spend and value among them (:func:`frontier`) is joined, component by
-        component, over what they spend, keeping what no other partial join beats and what
-        could still beat the best found."""
-        margin = ceiling - (self.floor + 1) * SCALE  # hundredths of a cent
-        allowance = 1 << max(margin, 1).bit_length()  # more than the margin, and comes back
+        component within the ceiling's margin over the best found can beat it, and that holds
+        for every price: with the :data:`_BOUNDS` least ceilings, each component's frontier of
+        spend and value among them (:func:`frontier`) is joined, component by component, over
+        what they spend, keeping what no other partial join beats and what could still beat the
+        best found."""
+        margins = [
+            (_rounded_up(ceiling - (self.floor + 1) * SCALE), prices)  # comes back scan to scan
+            for ceiling, prices in sorted(found, key=lambda c: c[0])[:_BOUNDS]
+        ]
+        return self._join_within(claimed, margins)
+
+    def _join_within(
+        self, claimed: tuple[int, ...], margins: list[tuple[int, dict[int, int]]]
+    ) -> bool:
+        """:meth:`_join` with solutions that fall short of each priced optimum by at most its
+        margin in all (False: a frontier too big to compute)."""
         spends = [self.problem.spends[si] for si in claimed]
         thresholds = tuple(spend.threshold for spend in spends)
         bonus = sum(spend.amount for spend in spends)
-        fronts: list[list[tuple[tuple[int, ...], int, int, Chosen]]] = []
-        for members in self.touched:
-            key, owners = self.problem.key_of(
-                members, lambda si, s, c: self._tracked(claimed, si, s, c, None)
+        # the least each component spends towards each threshold, whatever it takes: one
+        # component's spend matters only up to what the others' least leaves to reach
+        least = [
+            {si: self._least(members, si) for si in claimed if si in self._covering(members)}
+            for members in self.touched
+        ]
+        allowances = [margin for margin, _ in margins]
+        fronts: list[list[tuple[tuple[int, ...], int, tuple[int, ...], Chosen]]] = []
+        for members, own in zip(self.touched, least, strict=True):
+            caps = {
+                si: spend.threshold - sum(other.get(si, 0) for other in least) + own.get(si, 0)
+                for si, spend in zip(claimed, spends, strict=True)
+            }
+            key, owners = self._tracked_key(members, claimed, caps)
+            bounds = tuple(
+                (scaled(self._tracked_key(members, claimed, caps, prices)[0]), margin)
+                for margin, prices in margins
             )
-            priced = self.problem.key_of(
-                members, lambda si, s, c: self._tracked(claimed, si, s, c, prices)
-            )[0]
-            moves, points = frontier(key, scaled(priced), allowance)
+            moves, points = frontier(key, bounds)
             self.moves += moves
             if points is None or self.moves > JOIN_EFFORT:
                 return False
@@ -305,9 +345,9 @@ class Claims:
             at = [doubt_bits.index(si) if si in doubt_bits else -1 for si in claimed]
             fronts.append(
                 [
-                    (tuple(spent[i] if i >= 0 else 0 for i in at), value, short, chosen)
-                    for spent, value, short, chosen in points
-                    if short <= margin
+                    (tuple(spent[i] if i >= 0 else 0 for i in at), value, shorts, chosen)
+                    for spent, value, shorts, chosen in points
+                    if all(s <= a for s, a in zip(shorts, allowances, strict=True))
                 ]
             )
         # what the components after each one can still add to the spend, at most
@@ -317,13 +357,16 @@ class Claims:
                 have + max((spent[i] for spent, _, _, _ in fronts[j]), default=0)
                 for i, have in enumerate(most_spent[j + 1])
             )
-        # capped spends -> (value, shortfall, the solutions chosen: last component first)
-        states: dict[tuple[int, ...], tuple[int, int, _Chain]] = {(0,) * len(claimed): (0, 0, None)}
+        # capped spends -> (value, shortfalls, the solutions chosen: last component first)
+        states: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]] = {
+            (0,) * len(claimed): (0, (0,) * len(allowances), None)
+        }
         for j, front in enumerate(fronts):
-            following: dict[tuple[int, ...], tuple[int, int, _Chain]] = {}
+            following: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]] = {}
             for spent, (value, short, chain) in states.items():
                 for more, worth, falls, chosen in front:
-                    if short + falls > margin:
+                    shorts = tuple(a + b for a, b in zip(short, falls, strict=True))
+                    if any(s > a for s, a in zip(shorts, allowances, strict=True)):
                         continue  # can't beat the best found
                     reached = tuple(
                         min(threshold, a + b)
@@ -339,7 +382,7 @@ class Claims:
                     total = value + worth
                     held = following.get(reached)
                     if held is None or total > held[0]:
-                        following[reached] = (total, short + falls, (chosen, chain))
+                        following[reached] = (total, shorts, (chosen, chain))
             states = _undominated(following)
             if not states:
                 return True  # nothing that claims them beats the best found
@@ -354,17 +397,30 @@ class Claims:
             self._offer(chosen_all)
         return True
 
+    def _tracked_key(
+        self,
+        members: list[int],
+        claimed: tuple[int, ...],
+        caps: dict[int, int],
+        prices: dict[int, int] | None = None,
+    ) -> tuple[Key, tuple[int, ...]]:
+        """The component's key with the terms of :meth:`_tracked`, and each term's offer."""
+        return self.problem.key_of(
+            members, lambda si, s, c: self._tracked(claimed, si, s, c, caps, prices)
+        )
+
     def _tracked(
         self,
         claimed: tuple[int, ...],
         si: int,
         spend: _Spend,
         contained: tuple[int, ...],
-        prices: dict[int, int] | None,
+        caps: dict[int, int],
+        prices: dict[int, int] | None = None,
     ) -> list[SpendKey]:
         """The terms of :meth:`_join`: a threshold claimed gives its percentage on every
-        contribution and adds up its spend (``prices`` None) or has it priced (0 where it is
-        not); one in doubt and not claimed gives nothing."""
+        contribution and adds up its spend up to its cap in ``caps`` (``prices`` None), or has
+        it priced (0 where it is not); one in doubt and not claimed gives nothing."""
         if si not in self.doubts:
             return self._plain(si, spend, contained)
         if si not in claimed:
@@ -373,12 +429,26 @@ class Claims:
         if spend.percent > 0:
             found.append((False, spend.threshold, 0, spend.percent, contained))
         if prices is None:
-            found.append((True, spend.threshold, 0, Decimal(0), contained))
+            found.append((True, caps[si], 0, Decimal(0), contained))
         elif prices.get(si, 0):
             found.append((False, PRICED, 0, Decimal(prices[si]), contained))
         else:
             found.append((False, spend.threshold, 0, Decimal(0), contained))
         return found
+
+    def _covering(self, members: list[int]) -> set[int]:
+        """The spend offers that cover some class of ``members``."""
+        return {
+            si
+            for si, spend in enumerate(self.problem.spends)
+            if not set(members).isdisjoint(spend.classes)
+        }
+
+    def _least(self, members: list[int], si: int) -> int:
+        """The least the classes ``members`` can spend towards ``si`` (remembered: it is also
+        what the optimiser's first look at the thresholds asks)."""
+        value, _ = solve(self.problem._least_key(members, self.problem.spends[si]))
+        return spent_of(value)
 
     def _try(self, claims: dict[int, int | None]) -> _Tried:
         """Solve every touched component with these terms (per threshold in doubt: None,

@@ -196,27 +196,32 @@ def solve_by_programme(key: Key) -> tuple[int, tuple[int, tuple[tuple[int, ...],
 FRONTIER_BUDGET = 20_000
 """Moves :func:`frontier` may make on one component."""
 
-Point = tuple[tuple[int, ...], int, int, tuple[tuple[int, ...], ...]]
+Point = tuple[tuple[int, ...], int, tuple[int, ...], tuple[tuple[int, ...], ...]]
 """A point of a frontier: the spend towards each threshold in doubt (capped at it), the value,
-what it falls short of the priced optimum, and per class the units given to each option."""
+what it falls short of each priced optimum, and per class the units given to each option."""
+
+Bound = tuple[Key, int]
+"""A price on spending for :func:`frontier`: the component priced, and how far short of its
+priced optimum a solution may fall (hundredths of a cent)."""
 
 
 @lru_cache(maxsize=4096)
-def frontier(key: Key, priced: Key, allowance: int) -> tuple[int, tuple[Point, ...] | None]:
-    """The solutions of a component that no other beats on spend and value, among those the
-    price on spending ``priced`` values within ``allowance`` of its optimum: the moves it took,
-    and the points, least spent first (None past :data:`FRONTIER_BUDGET`).
+def frontier(key: Key, bounds: tuple[Bound, ...]) -> tuple[int, tuple[Point, ...] | None]:
+    """The solutions of a component that no other beats on spend and value, among those each
+    price on spending of ``bounds`` values within its allowance of its optimum: the moves it
+    took, and the points, least spent first (None past :data:`FRONTIER_BUDGET`).
 
     The thresholds in doubt of ``key`` must give nothing (no amount, no percentage): their
-    terms only add up what the component spends towards them, capped at the threshold, so that
-    the optimiser can join components' frontiers over thresholds the basket shares
-    (:mod:`aisle.domain.pricing._claims`). ``priced`` is the same component, scaled, with those
-    terms priced instead (:data:`PRICED`, or a percentage of 0 where a threshold is free):
-    a point's priced value is its value in hundredths of a cent plus the price of what it
-    spends, and the programme on ``priced`` says, from every state, the most the rest can add
-    to it, so a state that falls short of the priced optimum by more than ``allowance`` at best
-    is dropped. A state that has spent at least as much towards each threshold and is worth at
-    least as much as another, with the same offers open, beats it, whatever comes after.
+    terms only add up what the component spends towards them, capped, so that the optimiser can
+    join components' frontiers over thresholds the basket shares
+    (:mod:`aisle.domain.pricing._claims`). A bound's key is the same component, scaled, with
+    those terms priced instead (:data:`PRICED`, or a percentage of 0 where a threshold is
+    free): a point's priced value is its value in hundredths of a cent plus the price of what
+    it spends, and the programme on the priced key says, from every state, the most the rest
+    can add to it, so a state that falls short of the priced optimum by more than the
+    allowance at best is dropped. A state that has spent at least as much towards each
+    threshold and is worth at least as much as another, with the same offers open, beats it,
+    whatever comes after.
     """
     _, offers, spends = key
     assert all(not spend[2] and not spend[3] for spend in spends if spend[0])
@@ -224,22 +229,32 @@ def frontier(key: Key, priced: Key, allowance: int) -> tuple[int, tuple[Point, .
     order = _order(units[0], offers, spends)
     base = len(offers)
     bits = [bit for bit, spend in enumerate(spends) if spend[0]]
-    prices = [int(priced[2][bit][3]) if priced[2][bit][1] == PRICED else 0 for bit in bits]
     zeros = (0,) * len(spends)
     saved = _work.left
     _work.left = FRONTIER_BUDGET
     try:
-        futures: list[dict[State, int]] = []
-        layers = _forward(_as_units(priced), order, None, futures)
-        best = max(value for value, _, _ in layers[-1].values())
-        least = best - allowance
+        # per bound: the prices per threshold, the priced optimum, the futures, the least kept
+        priced: list[tuple[list[int], int, list[dict[State, int]], int]] = []
+        for bound_key, allowance in bounds:
+            prices = [
+                int(bound_key[2][bit][3]) if bound_key[2][bit][1] == PRICED else 0 for bit in bits
+            ]
+            moved, best, futures = _futures(bound_key, tuple(order))
+            _work.left -= moved
+            if _work.left < 0:
+                raise _OverBudget
+            priced.append((prices, best, futures, best - allowance))
 
         def within(step: int, state: State, value: int) -> bool:
-            rest = futures[step].get(state[:base] + zeros)
-            if rest is None:
-                return False
-            spent = sum(p * _spent(state[base + b]) for p, b in zip(prices, bits, strict=True))
-            return value * SCALE + spent + rest >= least
+            offers_part = state[:base] + zeros
+            for prices, _, futures, least in priced:
+                rest = futures[step].get(offers_part)
+                if rest is None:
+                    return False
+                spent = sum(p * _spent(state[base + b]) for p, b in zip(prices, bits, strict=True))
+                if value * SCALE + spent + rest < least:
+                    return False
+            return True
 
         layers = _forward(units, order, None, tracking=within)
     except _OverBudget:
@@ -250,11 +265,33 @@ def frontier(key: Key, priced: Key, allowance: int) -> tuple[int, tuple[Point, .
     points: list[Point] = []
     for state, (value, _, _) in layers[-1].items():
         spent = tuple(_spent(state[base + bit]) for bit in bits)
-        short = best - value * SCALE - sum(p * s for p, s in zip(prices, spent, strict=True))
+        shorts = tuple(
+            best - value * SCALE - sum(p * s for p, s in zip(prices, spent, strict=True))
+            for prices, best, _, _ in priced
+        )
         chosen = _as_classes(key, _trace(layers, order, len(units[0]), state))
-        points.append((spent, value, short, chosen))
+        points.append((spent, value, shorts, chosen))
     points.sort(key=lambda point: (point[0], -point[1]))
     return moves, tuple(points)
+
+
+@lru_cache(maxsize=1024)
+def _futures(key: Key, order: tuple[int, ...]) -> tuple[int, int, list[dict[State, int]]]:
+    """For :func:`frontier`, remembered (a price comes back scan after scan): the programme on
+    ``key``'s units walked in ``order``, the moves it took, its optimum, and from every state
+    of every step, the most the rest can add."""
+    saved = _work.left
+    _work.left = FRONTIER_BUDGET
+    try:
+        futures: list[dict[State, int]] = []
+        layers = _forward(_as_units(key), list(order), None, futures)
+        return (
+            FRONTIER_BUDGET - _work.left,
+            max(value for value, _, _ in layers[-1].values()),
+            futures,
+        )
+    finally:
+        _work.left = saved
 
 
 def _spent(held: int | tuple[int, ...]) -> int:
@@ -269,6 +306,7 @@ def forget_groups() -> None:
         _group,
         solve_by_programme,
         frontier,
+        _futures,
         measure,
         _ordered,
         _all_splits,
@@ -1082,6 +1120,7 @@ class _Plan:
         self.offers = offers
         self.spends = spends
         self.tracking = tracking  # thresholds in doubt only add up their spend (:func:`frontier`)
+        self._settled: dict[tuple[State, int], State | None] = {}
         n = len(order)
         first = [n] * len(offers)
         last = [-1] * len(offers)
@@ -1158,7 +1197,15 @@ class _Plan:
         return most, count
 
     def settle(self, state: State, step: int) -> State | None:
-        """Forget what no later class needs; None for a state that can't end well."""
+        """Forget what no later class needs; None for a state that can't end well.
+        Remembered: many moves of a step lead to the same state."""
+        key = (state, step)
+        found = self._settled.get(key, _NOT_MADE)
+        if found is _NOT_MADE:
+            found = self._settled[key] = self._settle(state, step)
+        return found  # type: ignore[no-any-return]
+
+    def _settle(self, state: State, step: int) -> State | None:
         as_list: list[int | tuple[int, ...]] | None = None
         for offer in self.closing[step]:
             kind, size, _, _ = self.offers[offer]
