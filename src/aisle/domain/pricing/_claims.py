@@ -22,10 +22,18 @@ Every solution met on the way is valued by the real rules (which thresholds it r
 they give) and the best is kept; the components' solutions are also mixed (each component is
 free to take any of its solutions met, whatever price it was found at) by a small knapsack over
 what they spend. When no set's ceiling exceeds the best by a cent, the best is the optimum.
+
 When one does, the knapsack really matters (the ceiling is a relaxation: a unit's spend comes
-whole, not in fractions), and the optimiser solves the joined component as before. On
-``benchmarks/pricing.py --quick`` that is about one scan in five, nearly all for the exclusive
-"5 % off items not on offer" coupon, whose spend comes in whole units of several euros.
+whole, not in fractions). On ``benchmarks/pricing.py --quick`` that is about one scan in five,
+nearly all for the exclusive "5 % off items not on offer" coupon, whose spend comes in whole
+units of several euros. A solution's worth is then at most the ceiling less what each of its
+components falls short of that component's priced optimum, so each component only needs its
+solutions within the ceiling's margin over the best found; of those, the ones no other beats on
+both spend and saving (its *frontier*, :func:`~aisle.domain.pricing._programme.frontier`) are
+joined component by component over what they spend. That join is exact, and small: on the quick
+run, all 141 sets the ceilings leave open are closed by it, where each went to CP-SAT
+before. A frontier too big for its budget, or more than four thresholds in doubt, still sends
+the joined component to CP-SAT.
 
 Which prices are tried and which solutions are met depends only on the basket, never on the
 order of earlier scans: the same basket always prices the same way.
