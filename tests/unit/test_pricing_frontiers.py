@@ -15,15 +15,28 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from aisle.domain.pricing import LineToPrice, Offer, _claims, _integer, _programme, price_lines
+from aisle.domain.pricing import (
+    AmountOff,
+    Group,
+    LineToPrice,
+    Offer,
+    PercentOff,
+    SpendOffer,
+    UnitOffer,
+    _claims,
+    _integer,
+    _programme,
+    price_lines,
+)
 from tests.unit.pricing_oracle import best_saving
 from tests.unit.test_pricing_integer import (
     KNAPSACK_BASKET,
     KNAPSACK_OFFERS,
+    WHEN,
     budget,
     coupon_baskets,
 )
-from tests.unit.test_pricing_optimum import NOW, POLICY
+from tests.unit.test_pricing_optimum import NOW, POLICY, cats, eur, line
 
 # One class of three units at 5.00, each either 10 % off (0.50) or counted towards a threshold
 # of 12.00 that only units on no offer count for (an exclusive coupon's).
@@ -88,13 +101,49 @@ def test_the_knapsack_the_ceilings_leave_open_is_closed_by_the_frontiers(
     real = _claims.Claims._join
 
     def spy(claims: _claims.Claims, *args: object) -> bool:
-        joined.append(real(claims, *args))  # type: ignore[arg-type]
+        joined.append(real(claims, *args))
         return joined[-1]
 
     monkeypatch.setattr(_claims.Claims, "_join", spy)
     result = price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW)
     assert joined == [True]
     assert result.discount_total.minor == best_saving(KNAPSACK_BASKET, KNAPSACK_OFFERS)
+
+
+def test_a_join_past_its_budget_of_work_hands_the_joined_component_to_cpsat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The join's own steps count: one of many components over two thresholds could otherwise
+    take seconds."""
+    handed: list[_programme.Key] = []
+    real = _integer.solve_integer
+
+    def spy(key: _programme.Key, hint: object = None) -> object:
+        handed.append(key)
+        return real(key, hint)
+
+    with budget(_programme.BUDGET):
+        joined = price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW)
+    monkeypatch.setattr(_integer, "solve_integer", spy)
+    monkeypatch.setattr(_claims, "JOIN_EFFORT", 0)
+    with budget(_programme.BUDGET, in_doubt=0, frontier=_programme.FRONTIER_BUDGET):
+        assert price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW) == joined
+    assert len(handed) == 1
+
+
+def test_two_ceilings_alike_are_told_apart_by_value_alone() -> None:
+    """Two equal spend offers on the basket give equal ceilings with different prices."""
+    lines = [line(1, "yogurt", 50, 3), line(2, "bread", 50, 3)]
+    offers: list[Offer] = [
+        UnitOffer(id="bread", name="10 % off bread", group=cats("bread"), when=WHEN,
+                  benefit=PercentOff(percent=Decimal(10))),
+        *(SpendOffer(id=f"spend{n}", name="0.20 off 2.86", group=Group(everything=True),
+                     threshold=eur(286), benefit=AmountOff(amount=eur(20)), when=WHEN)
+          for n in range(2)),
+    ]  # fmt: skip
+    with budget(_programme.BUDGET):
+        result = price_lines(lines, offers, POLICY, NOW)
+    assert result.discount_total.minor == best_saving(lines, offers) == 50
 
 
 def test_without_the_budget_for_a_frontier_the_joined_component_goes_to_cpsat() -> None:

@@ -41,14 +41,16 @@ from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, cats, eur, lin
 
 
 @contextmanager
-def budget(moves: int, *, in_doubt: int | None = None) -> Iterator[None]:
-    """The programme's budget set to ``moves`` (0: every component goes to CP-SAT), and on a
-    component joined by a threshold in doubt, or on a component's frontier over one, to
-    ``in_doubt`` (the same unless given)."""
+def budget(
+    moves: int, *, in_doubt: int | None = None, frontier: int | None = None
+) -> Iterator[None]:
+    """The programme's budget set to ``moves`` (0: every component goes to CP-SAT), on a
+    component joined by a threshold in doubt to ``in_doubt`` (the same unless given), and on a
+    component's frontier over one to ``frontier`` (the same as ``in_doubt`` unless given)."""
     saved = _programme.BUDGET, _programme.DOUBT_BUDGET, _programme.FRONTIER_BUDGET
     _programme.BUDGET = moves
     _programme.DOUBT_BUDGET = moves if in_doubt is None else in_doubt
-    _programme.FRONTIER_BUDGET = _programme.DOUBT_BUDGET
+    _programme.FRONTIER_BUDGET = _programme.DOUBT_BUDGET if frontier is None else frontier
     _optimiser.clear_cache()
     try:
         yield

@@ -77,9 +77,10 @@ try was remembered or not, so the same basket always takes the same path) before
 component is solved instead. On the pricing benchmark's first 12 baskets, 742 of the 748
 baskets the ceilings decide take fewer (p50 2,096, p90 16,920)."""
 
-JOIN_EFFORT = 100_000
-"""The most moves the tries and the frontiers of one basket may add up to before the joined
-component is solved instead."""
+JOIN_EFFORT = 200_000
+"""The most moves the tries and the frontiers of one basket may add up to, with the join's
+steps (a partial join tried with a point) and comparisons, before the joined component is
+solved instead: a join of many components with two thresholds can otherwise take seconds."""
 
 _BOUNDS = 2
 """How many of the least ceilings on a set of thresholds bound the frontiers joined over it."""
@@ -115,13 +116,23 @@ _Chain = tuple[tuple[tuple[int, ...], ...], "_Chain"] | None
 
 def _undominated(
     states: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]],
-) -> dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]]:
-    """The partial joins no other has both spent at least as much and is worth as much as."""
+) -> tuple[dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]], int]:
+    """The partial joins no other has both spent at least as much and is worth as much as, and
+    the comparisons it took (one threshold: a sweep, most spent first)."""
     ranked = sorted(states.items(), key=lambda kv: (kv[0], kv[1][0]), reverse=True)
     kept: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]] = {}
+    if ranked and len(ranked[0][0]) == 1:
+        most: int | None = None  # the most worth among those that spent more
+        for spent, held in ranked:
+            if most is None or held[0] > most:
+                kept[spent] = held
+                most = held[0]
+        return kept, len(ranked)
     front: list[tuple[tuple[int, ...], int]] = []
+    work = 0
     for spent, held in ranked:
         value = held[0]
+        work += len(front) + 1
         if any(
             value <= worth and all(a >= b for a, b in zip(ahead, spent, strict=True))
             for ahead, worth in front
@@ -129,7 +140,12 @@ def _undominated(
             continue
         front.append((spent, value))
         kept[spent] = held
-    return kept
+    return kept, work
+
+
+def _least_of(found: list[_Ceiling]) -> int:
+    """The least of the ceilings found (their prices are not compared: a tie is common)."""
+    return min(ceiling for ceiling, _ in found)
 
 
 class _TooBig(Exception):
@@ -195,10 +211,10 @@ class Claims:
             if not self._below(found[0][0]):
                 self._ceiling(claimed, dropped, tries[claimed], found)
         for claimed, found in ceilings.items():  # the floor may have risen since
-            if not self._below(min(found)[0]):
+            if not self._below(_least_of(found)):
                 self._mix(claimed)  # a better solution, from the components' solutions met
         for claimed, found in ceilings.items():
-            if not self._below(min(found)[0]) and not self._join(claimed, found):
+            if not self._below(_least_of(found)) and not self._join(claimed, found):
                 return None
         splits = self.found()
         assert splits is not None
@@ -237,7 +253,7 @@ class Claims:
         bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
         free = dropped | dict.fromkeys(claimed, 0)
         for si in claimed:
-            if self._below(min(found)[0]):
+            if self._below(_least_of(found)):
                 break
             threshold = self.problem.spends[si].threshold
             if tried.spent[si] >= threshold:
@@ -370,6 +386,9 @@ class Claims:
             (0,) * len(claimed): (0, (0,) * len(allowances), None)
         }
         for j, front in enumerate(fronts):
+            self.moves += len(states) * len(front)  # the join's work counts as the programme's
+            if self.moves > JOIN_EFFORT:
+                return False
             following: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]] = {}
             for spent, (value, short, chain) in states.items():
                 for more, worth, falls, chosen in front:
@@ -391,7 +410,8 @@ class Claims:
                     held = following.get(reached)
                     if held is None or total > held[0]:
                         following[reached] = (total, shorts, (chosen, chain))
-            states = _undominated(following)
+            states, work = _undominated(following)
+            self.moves += work
             if not states:
                 return True  # nothing that claims them beats the best found
         met = states.get(thresholds)

@@ -275,7 +275,7 @@ def frontier(key: Key, bounds: tuple[Bound, ...]) -> tuple[int, tuple[Point, ...
     return moves, tuple(points)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _futures(key: Key, order: tuple[int, ...]) -> tuple[int, int, list[dict[State, int]]]:
     """For :func:`frontier`, remembered (a price comes back scan after scan): the programme on
     ``key``'s units walked in ``order``, the moves it took, its optimum, and from every state
