@@ -59,6 +59,7 @@ from aisle.domain.pricing._programme import (
     solve,
     solve_by_programme,
     spent_of,
+    undominated,
 )
 
 if TYPE_CHECKING:
@@ -118,29 +119,10 @@ def _undominated(
     states: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]],
 ) -> tuple[dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]], int]:
     """The partial joins no other has both spent at least as much and is worth as much as, and
-    the comparisons it took (one threshold: a sweep, most spent first)."""
+    the comparisons it took (:func:`~aisle.domain.pricing._programme.undominated`)."""
     ranked = sorted(states.items(), key=lambda kv: (kv[0], kv[1][0]), reverse=True)
-    kept: dict[tuple[int, ...], tuple[int, tuple[int, ...], _Chain]] = {}
-    if ranked and len(ranked[0][0]) == 1:
-        most: int | None = None  # the most worth among those that spent more
-        for spent, held in ranked:
-            if most is None or held[0] > most:
-                kept[spent] = held
-                most = held[0]
-        return kept, len(ranked)
-    front: list[tuple[tuple[int, ...], int]] = []
-    work = 0
-    for spent, held in ranked:
-        value = held[0]
-        work += len(front) + 1
-        if any(
-            value <= worth and all(a >= b for a, b in zip(ahead, spent, strict=True))
-            for ahead, worth in front
-        ):
-            continue
-        front.append((spent, value))
-        kept[spent] = held
-    return kept, work
+    kept, work = undominated([(spent, held[0]) for spent, held in ranked])
+    return {ranked[at][0]: ranked[at][1] for at in kept}, work
 
 
 def _least_of(found: list[_Ceiling]) -> int:

@@ -911,23 +911,44 @@ def _pareto(
     states: _Layer, groups: dict[State, list[tuple[tuple[int, ...], tuple[int, ...], int, State]]]
 ) -> _Layer:
     """The states of each group that no other has both spent at least as much (towards every
-    threshold) and is worth at least as much as; of equal ones, the first met."""
+    threshold) and is worth at least as much as (:func:`undominated`)."""
     kept: _Layer = {}
     for members in groups.values():
         if len(members) == 1:
             kept[members[0][3]] = states[members[0][3]]
             continue
-        members.sort(key=lambda m: (m[0], m[2]), reverse=True)  # stable: the first of equals
-        front: list[tuple[tuple[int, ...], int]] = []
-        for spent, _, value, state in members:
-            if any(
-                value <= worth and all(a >= b for a, b in zip(ahead, spent, strict=True))
-                for ahead, worth in front
-            ):
-                continue
-            front.append((spent, value))
-            kept[state] = states[state]
+        members.sort(key=lambda m: (m[0], m[2]), reverse=True)
+        for at in undominated([(spent, value) for spent, _, value, _ in members])[0]:
+            kept[members[at][3]] = states[members[at][3]]
     return kept
+
+
+def undominated(ranked: list[tuple[tuple[int, ...], int]]) -> tuple[list[int], int]:
+    """The positions of the (spent, value) pairs that no other has both spent at least as much
+    as, towards every threshold, and is worth at least as much as; and the comparisons it took.
+    ``ranked`` is ordered most spent first, then most worth, and no two spend the same: with
+    one threshold, a sweep keeps each pair worth more than every pair before it."""
+    if ranked and len(ranked[0][0]) == 1:
+        kept: list[int] = []
+        most: int | None = None  # the most worth among those that spent more
+        for at, (_, value) in enumerate(ranked):
+            if most is None or value > most:
+                kept.append(at)
+                most = value
+        return kept, len(ranked)
+    front: list[tuple[tuple[int, ...], int]] = []
+    kept = []
+    work = 0
+    for at, (spent, value) in enumerate(ranked):
+        work += len(front) + 1
+        if any(
+            value <= worth and all(a >= b for a, b in zip(ahead, spent, strict=True))
+            for ahead, worth in front
+        ):
+            continue
+        front.append((spent, value))
+        kept.append(at)
+    return kept, work
 
 
 def _promising(state: State, value: int, step: int, bound: _Bound, plan: _Plan) -> bool:
