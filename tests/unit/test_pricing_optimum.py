@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -280,16 +279,10 @@ def test_two_percentages_pending_are_weighed_each_against_its_own_threshold() ->
     assert price_lines(lines, rules, POLICY, NOW).discount_total == eur(56)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: when the best solution found pays a '2 for 6.12' more than its units, the "
-    "engine prices without counting on thresholds in doubt at all (_DearerApplication)",
-)
 def test_a_dearer_deal_in_the_best_found_does_not_cost_the_shopper_a_threshold() -> None:
     """Yogurt and coffee together cost 5.60, less than the '2 for 6.12' deal: the programme's
-    best pays it anyway to reach the 5 % threshold, which the rules forbid. The optimum (18.28)
-    reaches the threshold without that deal; the engine, giving up on the threshold, finds
-    15.11."""
+    best pays it anyway to reach the 15 % threshold, which the rules forbid. The optimum
+    (18.28) reaches it without that deal (giving up on the threshold would find 15.11)."""
     when = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
 
     def percent(key: str, category: str, off: int) -> UnitOffer:
@@ -313,3 +306,28 @@ def test_a_dearer_deal_in_the_best_found_does_not_cost_the_shopper_a_threshold()
     ]  # fmt: skip
     assert best_saving(lines, rules) == 1828
     assert price_lines(lines, rules, POLICY, NOW).discount_total == eur(1828)
+
+
+def test_units_are_cut_into_deals_none_dearer_than_its_units_where_one_such_cut_exists() -> None:
+    """Two "any 3 for 14.14" reach the 28.28 threshold. Dealt dearest first to the cheaper
+    deal, the units make 17.00 and 14.00, one below its price; the cut 16.00 and 15.00 is
+    allowed, and the shopper gets both deals and the 8.16 off."""
+    when = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
+    lines = [line(1, "coffee", 900, 1), line(2, "yogurt", 500, 3), line(3, "bread", 400, 1),
+             line(4, "drinks", 300, 1)]  # fmt: skip
+    rules: list[Offer] = [
+        Multibuy(id="m", name="any 3 for 14.14", group=Group(everything=True), quantity=3,
+                 price=eur(1414), when=when),
+        UnitOffer(id="b", name="half-price bread", group=cats("bread"), when=when,
+                  benefit=PercentOff(percent=Decimal(50))),
+        UnitOffer(id="y", name="yogurt 10 % off", group=cats("yogurt"), when=when,
+                  benefit=PercentOff(percent=Decimal(10))),
+        SpendOffer(id="s", name="8.16 off 28.28", group=Group(everything=True),
+                   threshold=eur(2828), benefit=AmountOff(amount=eur(816)), when=when),
+    ]  # fmt: skip
+    assert best_saving(lines, rules) == 272 + 816
+    priced = price_lines(lines, rules, POLICY, NOW)
+    assert priced.discount_total == eur(272 + 816)
+    deal = {line.line_id: sum(a.amount.minor for a in line.adjustments if a.promotion_id == "m")
+            for line in priced.lines}  # fmt: skip
+    assert sum(deal.values()) == 3100 - 2 * 1414  # every unit in one of the two deals

@@ -66,13 +66,14 @@ def warm_up() -> None:
 
 
 def solve_integer(
-    key: Key, hint: tuple[tuple[int, ...], ...] | None = None
+    key: Key, hint: tuple[tuple[int, ...], ...] | None = None, *, whole: bool = False
 ) -> tuple[int, tuple[tuple[int, ...], ...]]:
     """The best value of a component and, per class, the units given to each option (no
     offer first), as :func:`aisle.domain.pricing._programme.solve` returns them.
 
     ``hint``: a good solution in the same form (the best the optimiser's ceilings found), from
-    which CP-SAT starts."""
+    which CP-SAT starts. ``whole``: model each "N for P" or bundle application that could cost
+    more than its units as its own units, none costing more (:func:`_whole_applications`)."""
     from ortools.sat.python import cp_model  # the only user of OR-Tools at run time
 
     classes, offers, spends = key
@@ -120,6 +121,8 @@ def solve_integer(
                 for s in range(size):
                     model.add(sum(given[ci][k + 1] for ci, k, slot, *_ in members if slot == s)
                               == apps)  # fmt: skip
+            if whole and _may_cost_more(kind, size, param, members, classes):
+                _whole_applications(model, o, kind, size, param, apps, members, classes, given)
             for ci, k, *_ in members:
                 value.append(classes[ci][0] * given[ci][k + 1])
             value.append(-param * apps)
@@ -185,6 +188,71 @@ def solve_integer(
     model.add(objective >= floor)
     _hint(model, given, chosen)
     return _solve(model, given)
+
+
+def _may_cost_more(
+    kind: int, size: int, price: int, members: list[tuple[int, int, int, int, int]], classes: Any
+) -> bool:
+    """Whether some application of a "N for P" (its cheapest unit N times) or a bundle (the
+    cheapest of each slot) would cost more than its units."""
+    if kind == MULTI:
+        return bool(min(classes[ci][0] for ci, *_ in members) * size < price)
+    cheapest = [
+        min((classes[ci][0] for ci, _, slot, *_ in members if slot == s), default=price)
+        for s in range(size)
+    ]
+    return sum(cheapest) < price
+
+
+def _whole_applications(
+    model: Any,
+    o: int,
+    kind: int,
+    size: int,
+    price: int,
+    apps: Any,
+    members: list[tuple[int, int, int, int, int]],
+    classes: Any,
+    given: list[list[Any]],
+) -> None:
+    """Application by application, which units it takes: N of the offer's units (a bundle: one
+    from each slot), worth at least its price, since the rules never charge more than the units
+    cost. The counts per class are then the sums over applications, so the model keeps only
+    what some cut into applications allows, as the rules do (the optimiser's cut,
+    :func:`aisle.domain.pricing._optimiser._cut`, finds one)."""
+    if kind == MULTI:
+        most = sum(classes[ci][1] for ci, *_ in members) // size
+    else:
+        most = min(
+            sum(classes[ci][1] for ci, _, slot, *_ in members if slot == s) for s in range(size)
+        )
+    used = [model.new_bool_var(f"used{o}_{a}") for a in range(most)]
+    shares: list[list[Any]] = []
+    for a, on in enumerate(used):
+        share = [
+            model.new_int_var(
+                0, min(classes[ci][1], size if kind == MULTI else 1), f"in{o}_{a}_{j}"
+            )
+            for j, (ci, *_) in enumerate(members)
+        ]
+        if kind == MULTI:
+            model.add(sum(share) == size * on)
+        else:
+            for s in range(size):
+                model.add(
+                    sum(x for x, (_, _, slot, *_) in zip(share, members, strict=True) if slot == s)
+                    == on
+                )
+        model.add(
+            sum(classes[ci][0] * x for x, (ci, *_) in zip(share, members, strict=True))
+            >= price * on
+        )
+        if a:
+            model.add(on <= used[a - 1])  # the used applications first: no symmetric twins
+        shares.append(share)
+    for j, (ci, k, *_) in enumerate(members):
+        model.add(sum(share[j] for share in shares) == given[ci][k + 1])
+    model.add(sum(used) == apps)
 
 
 def _hint(model: Any, given: list[list[Any]], chosen: tuple[tuple[int, ...], ...]) -> None:

@@ -20,6 +20,7 @@ split between the groups before it is known.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +41,7 @@ from aisle.domain.pricing._programme import (
     forget_groups,
     percent_of,
     solve,
+    solve_whole,
     spent_of,
 )
 from aisle.domain.pricing._rules import (
@@ -107,6 +109,7 @@ class _Spend:
 def clear_cache() -> None:
     """Forget remembered component solutions (benchmarks time a cold start with it)."""
     solve.cache_clear()
+    solve_whole.cache_clear()
     forget_groups()
 
 
@@ -170,7 +173,6 @@ class _Problem:
             for option in options:
                 self.covered[option.offer].add(ci)
         self.spends = [s for s in (self._spend(o) for o in spends) if s is not None]
-        self.doubt_ignored = False
 
     # -- building the model -------------------------------------------------------------------
 
@@ -255,23 +257,22 @@ class _Problem:
 
         for covered in self.covered:
             join(sorted(covered))
+        by_offers: dict[int, list[int]] = {}
+        for ci in range(len(self.classes)):
+            by_offers.setdefault(find(ci), []).append(ci)
+        self._settle_doubts(list(by_offers.values()))
+        claims = Claims(self, list(by_offers.values()))
+        decided = claims.decide()
         start: Splits | None = None
-        if not self.doubt_ignored:
-            by_offers: dict[int, list[int]] = {}
-            for ci in range(len(self.classes)):
-                by_offers.setdefault(find(ci), []).append(ci)
-            self._settle_doubts(list(by_offers.values()))
-            claims = Claims(self, list(by_offers.values()))
-            decided = claims.decide()
-            if decided is not None:
-                try:
-                    return self._found(decided)
-                except _DearerApplication:
-                    pass  # the best found pays an application dearly: solve it whole below
-            else:
-                start = claims.found()
+        if decided is not None:
+            try:
+                return self._found(decided)
+            except _DearerApplication:
+                pass  # the best found pays an application dearly: solved whole below
+        else:
+            start = claims.found()
         for spend in self.spends:
-            if spend.mode == "in-doubt" and not self.doubt_ignored:
+            if spend.mode == "in-doubt":
                 join(spend.classes)
         components: dict[int, list[int]] = {}
         for ci in range(len(self.classes)):
@@ -283,19 +284,35 @@ class _Problem:
             if start is not None and all(start[ci] for ci in members):
                 hint = tuple(start[ci] for ci in members)
             key = self._component_key(members)
-            _, chosen = solve(key) if hint is None else solve(key, hint)  # one cache entry
+            if decided is not None and self._in_doubt(members):
+                _, chosen = solve_whole(key)
+            else:
+                _, chosen = solve(key) if hint is None else solve(key, hint)  # one cache entry
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
+        if decided is not None:
+            return self._found(splits)
         try:
             return self._found(splits)
         except _DearerApplication:
-            if self.doubt_ignored:
-                raise
-            # The programme pays a "N for P" or a bundle dearer than its units to reach a
-            # threshold; the rules forbid that, so price without counting on thresholds in doubt
-            # (one that is reached anyway still gives its saving).
-            self.doubt_ignored = True
-            return self.solve()
+            pass
+        for members in components.values():
+            if self._in_doubt(members):
+                _, chosen = solve_whole(self._component_key(members))
+                for ci, split in zip(members, chosen, strict=True):
+                    splits[ci] = split
+        return self._found(splits)
+
+    def _in_doubt(self, members: list[int]) -> bool:
+        """Whether a threshold in doubt covers the component.
+
+        Only such a threshold makes paying a "N for P" or a bundle dearer than its units worth
+        anything to the programme (and to CP-SAT's model): they count units per class, which
+        can't tell whether the units cut into applications that each cost no more than their
+        units do. Where the best found pays one dearly, the rules forbid it, so such components
+        are solved again with each application whole (:func:`solve_whole`)."""
+        present = set(members)
+        return any(s.mode == "in-doubt" and not present.isdisjoint(s.classes) for s in self.spends)
 
     def _settle_doubts(self, components: list[list[int]]) -> None:
         """A threshold every solution reaches is not in doubt: the least each component can
@@ -339,7 +356,7 @@ class _Problem:
         """The component as plain tuples: everything the solution depends on, nothing else."""
 
         def terms(_: int, spend: _Spend, contained: tuple[int, ...]) -> list[SpendKey]:
-            in_doubt = spend.mode == "in-doubt" and not self.doubt_ignored
+            in_doubt = spend.mode == "in-doubt"
             if not in_doubt and not spend.percent > 0:
                 return []
             return [(in_doubt, spend.threshold, spend.amount, spend.percent, contained)]
@@ -454,7 +471,14 @@ class _Problem:
             if isinstance(offer, Bundle):
                 apps = _balanced(by_slot, len(apps), len(offer.slots), price)
             if any(sum(price(u) for u in app) < offer.price.minor for app in apps):
-                raise _DearerApplication(offer.id)
+                # the quick deal left one dearer than its units: look for a cut that doesn't
+                if isinstance(offer, Bundle):
+                    cut = _cut(by_slot, 1, len(apps), price, offer.price.minor)
+                else:
+                    cut = _cut([unit_ids], offer.quantity, len(apps), price, offer.price.minor)
+                if cut is None:
+                    raise _DearerApplication(offer.id)
+                apps = cut
             applications[offer_index] = apps  # priced as a whole: counted whole by spend offers
             for app in apps:
                 grosses = [price(u) for u in app]
@@ -550,6 +574,102 @@ def _balanced(
         dealt[a].append(u)
         sums[a] += price(u)
     return dealt
+
+
+def _cut(
+    slots: list[list[int]], need: int, apps: int, price: Callable[[int], int], floor: int
+) -> list[list[int]] | None:
+    """The units cut into ``apps`` applications of ``need`` units from each slot (a "N for P":
+    one slot of N; a bundle: one unit per slot), none worth less than ``floor``; None if there is
+    no such cut, or none is found within :data:`CUT_EFFORT` tries.
+
+    Units of a slot at the same price are interchangeable, so the search runs over counts per
+    price, and an application that takes the cheapest unit left in the first slot is tried
+    first, cheapest first: some cut has one (cuts are unordered), and a cheap one wastes least.
+
+    >>> prices = {0: 500, 1: 500, 2: 100, 3: 100}
+    >>> _cut([[0, 1, 2, 3]], 2, 2, prices.__getitem__, 600)  # 5 + 5 and 1 + 1 would not do
+    [[2, 0], [3, 1]]
+    >>> _cut([[0, 2, 3]], 3, 1, prices.__getitem__, 800) is None
+    True
+    """
+    levels = [sorted({price(u) for u in slot}) for slot in slots]
+    start = tuple(
+        tuple(sum(price(u) == p for u in slot) for p in ps)
+        for slot, ps in zip(slots, levels, strict=True)
+    )
+    failed: set[tuple[tuple[int, ...], ...]] = set()
+    tries = 0
+
+    def takes(counts: tuple[int, ...], first: bool) -> list[tuple[int, ...]]:
+        """Every way to take ``need`` units from one slot's counts (the cheapest if ``first``)."""
+        ways = []
+        for picked in itertools.combinations_with_replacement(range(len(counts)), need):
+            took = tuple(picked.count(i) for i in range(len(counts)))
+            cheapest = next(i for i, n in enumerate(counts) if n)
+            if all(t <= n for t, n in zip(took, counts, strict=True)) and (
+                not first or took[cheapest]
+            ):
+                ways.append(took)
+        return ways
+
+    def worth(app: tuple[tuple[int, ...], ...]) -> int:
+        return sum(
+            t * p
+            for took, ps in zip(app, levels, strict=True)
+            for t, p in zip(took, ps, strict=True)
+        )
+
+    def search(counts: tuple[tuple[int, ...], ...]) -> list[tuple[tuple[int, ...], ...]] | None:
+        nonlocal tries
+        if not any(any(c) for c in counts):
+            return []
+        if counts in failed or tries > CUT_EFFORT:
+            return None
+        choices = sorted(
+            (
+                app
+                for app in itertools.product(
+                    *(takes(c, first=i == 0) for i, c in enumerate(counts))
+                )
+                if worth(app) >= floor
+            ),
+            key=lambda app: (worth(app), app),
+        )
+        for app in choices:
+            tries += 1
+            left = tuple(
+                tuple(n - t for n, t in zip(c, took, strict=True))
+                for c, took in zip(counts, app, strict=True)
+            )
+            rest = search(left)
+            if rest is not None:
+                return [app, *rest]
+        failed.add(counts)
+        return None
+
+    found = search(start)
+    if found is None:
+        return None
+    pools = [
+        {p: [u for u in slot if price(u) == p] for p in ps}
+        for slot, ps in zip(slots, levels, strict=True)
+    ]
+    assert len(found) == apps
+    return [
+        [
+            pools[s][levels[s][i]].pop(0)
+            for s, took in enumerate(app)
+            for i, t in enumerate(took)
+            for _ in range(t)
+        ]
+        for app in found
+    ]
+
+
+CUT_EFFORT = 20_000
+"""Applications :func:`_cut` tries before it gives up (none of the benchmark's baskets comes
+near: its quick deal finds nearly every cut)."""
 
 
 def _share(amount: int, weights: Sequence[int]) -> list[int]:

@@ -180,6 +180,17 @@ def solve(
     return found
 
 
+@lru_cache(maxsize=256)
+def solve_whole(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """The best value of a component, as :func:`solve`, where no "N for P" or bundle
+    application may cost more than its units: counting on a threshold in doubt, the programme's
+    best can pay one dearly to reach it, which the rules forbid (counts per class can't tell;
+    :func:`aisle.domain.pricing._integer.solve_integer` models each application whole)."""
+    from aisle.domain.pricing._integer import solve_integer
+
+    return solve_integer(key, whole=True)
+
+
 @lru_cache(maxsize=4096)
 def solve_by_programme(key: Key) -> tuple[int, tuple[int, tuple[tuple[int, ...], ...]] | None]:
     """:func:`solve` by the programme alone: the moves it made (the same whenever the key
