@@ -16,6 +16,14 @@ can never be met is dropped.
 A unit in a "N for P", "buy k get j" or bundle application whose offer covers products outside a
 spend offer's group does not count towards that spend offer: the application's price can't be
 split between the groups before it is known.
+
+No "N for P" or bundle application may cost more than its units. The programme counts units
+per class, not which units make each application, so it can't see that rule; only a threshold
+in doubt can make breaking it worth anything (paying P for cheaper units spends more towards
+it). The solution's units are cut into applications (:func:`_balanced`, or :func:`_cut` where
+that quick deal leaves one dearer than its units), and where no cut keeps every application
+within its units, the components with a threshold in doubt are solved again by CP-SAT with
+each application modelled whole (:func:`~aisle.domain.pricing._programme.solve_whole`).
 """
 
 from __future__ import annotations
