@@ -44,6 +44,7 @@ from aisle.domain.pricing._programme import (
     MULTI,
     SPEND_PRICE,
     UNIT,
+    ClassKey,
     Key,
     SpendKey,
     forget_groups,
@@ -181,6 +182,7 @@ class _Problem:
             for option in options:
                 self.covered[option.offer].add(ci)
         self.spends = [s for s in (self._spend(o) for o in spends) if s is not None]
+        self.shapes: dict[tuple[int, ...], _Shape] = {}
 
     # -- building the model -------------------------------------------------------------------
 
@@ -377,29 +379,48 @@ class _Problem:
         """The component's key with the spend terms ``terms`` gives for each spend offer that
         covers it (given its index and the offers whose applications count whole), and the
         spend offer of each term."""
-        offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
-        local = {offer: i for i, offer in enumerate(offer_ids)}
-        offers = tuple(_offer_params(self.items[offer_index]) for offer_index in offer_ids)
-        present = set(members)
+        shape = self._shape(tuple(members))
         spends: list[SpendKey] = []
         spend_ids: list[int] = []
-        for si, spend in enumerate(self.spends):
-            if present.isdisjoint(spend.classes):
-                continue
-            contained = tuple(local[o] for o in offer_ids if self._contained(spend, o))
-            for term in terms(si, spend, contained):
+        for si, contained in shape.covering:
+            for term in terms(si, self.spends[si], contained):
                 spends.append(term)
                 spend_ids.append(si)
-        classes = []
-        for ci in members:
-            cls = self.classes[ci]
-            options = tuple(
-                (local[o.offer], o.slot, o.disc, self._counts_mask(spend_ids, ci, o))
-                for o in self.options[ci]
+        ids = tuple(spend_ids)
+        classes = shape.classes.get(ids)
+        if classes is None:
+            classes = shape.classes[ids] = tuple(
+                (
+                    self.classes[ci].gross,
+                    self.classes[ci].count,
+                    self._counts_mask(spend_ids, ci, None),
+                    tuple(
+                        (shape.local[o.offer], o.slot, o.disc, self._counts_mask(spend_ids, ci, o))
+                        for o in self.options[ci]
+                    ),
+                )
+                for ci in members
             )
-            none_mask = self._counts_mask(spend_ids, ci, None)
-            classes.append((cls.gross, cls.count, none_mask, options))
-        return (tuple(classes), offers, tuple(spends)), tuple(spend_ids)
+        return (classes, shape.offers, tuple(spends)), ids
+
+    def _shape(self, members: tuple[int, ...]) -> _Shape:
+        """What a component's keys share, whatever their spend terms (built once per basket:
+        the ceilings ask for a component's key with many terms)."""
+        shape = self.shapes.get(members)
+        if shape is None:
+            offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
+            local = {offer: i for i, offer in enumerate(offer_ids)}
+            present = set(members)
+            shape = self.shapes[members] = _Shape(
+                local=local,
+                offers=tuple(_offer_params(self.items[offer]) for offer in offer_ids),
+                covering=tuple(
+                    (si, tuple(local[o] for o in offer_ids if self._contained(spend, o)))
+                    for si, spend in enumerate(self.spends)
+                    if not present.isdisjoint(spend.classes)
+                ),
+            )
+        return shape
 
     def _contained(self, spend: _Spend, offer_index: int) -> bool:
         offer = self.items[offer_index]
@@ -553,6 +574,17 @@ class _Problem:
             saving = min(percent_of(sum(unit_net[u] for u in part), spend.percent), sum(left))
             for u, share in zip(part, _share(saving, left), strict=True):
                 give(u, offer.id, offer.name, share)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A component's offers (numbered locally) and the spend offers covering it, each with the
+    offers whose applications count whole towards it; and its classes per set of spend terms."""
+
+    local: dict[int, int]
+    offers: tuple[tuple[int, ...], ...]
+    covering: tuple[tuple[int, tuple[int, ...]], ...]
+    classes: dict[tuple[int, ...], tuple[ClassKey, ...]] = field(default_factory=dict)
 
 
 class _DearerApplication(Exception):
