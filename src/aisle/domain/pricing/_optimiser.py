@@ -29,6 +29,7 @@ each application modelled whole (:func:`~aisle.domain.pricing._programme.solve_w
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -120,6 +121,26 @@ def clear_cache() -> None:
     solve.cache_clear()
     solve_whole.cache_clear()
     forget_groups()
+    _OPTIONS.clear()
+
+
+_OPTIONS_LOCK = threading.Lock()
+_OPTIONS: dict[tuple[_ItemOffer, ...], dict[tuple[object, ...], list[_Option]]] = {}
+"""Per set of live item offers, each class's options by what decides them: a scan asks again
+for every class of the basket (the offers are the same but for a promotion starting or ending,
+so only the last few sets are kept)."""
+
+
+def _known_options(
+    items: tuple[_ItemOffer, ...],
+) -> dict[tuple[object, ...], list[_Option]]:
+    with _OPTIONS_LOCK:  # carts are priced on several threads
+        known = _OPTIONS.get(items)
+        if known is None:
+            if len(_OPTIONS) >= 4:
+                _OPTIONS.pop(next(iter(_OPTIONS)))
+            known = _OPTIONS[items] = {}
+        return known
 
 
 def optimise(
@@ -176,7 +197,14 @@ class _Problem:
         self.classes = classes
         self.items = items
         self.currency = currency
-        self.options: list[list[_Option]] = [self._options_of(c) for c in classes]
+        known = _known_options(tuple(items))
+        self.options: list[list[_Option]] = []
+        for c in classes:
+            facts = (c.gross, c.gtin, c.category, c.brand, c.department, c.weighed, c.weight_g,
+                     c.final)  # fmt: skip
+            if facts not in known:
+                known[facts] = self._options_of(c)
+            self.options.append(known[facts])
         self.covered: list[set[int]] = [set() for _ in items]  # classes per item offer
         for ci, options in enumerate(self.options):
             for option in options:
