@@ -331,3 +331,21 @@ def test_units_are_cut_into_deals_none_dearer_than_its_units_where_one_such_cut_
     deal = {line.line_id: sum(a.amount.minor for a in line.adjustments if a.promotion_id == "m")
             for line in priced.lines}  # fmt: skip
     assert sum(deal.values()) == 3100 - 2 * 1414  # every unit in one of the two deals
+
+
+def test_a_cent_of_rounding_does_not_make_a_dearer_deal_worth_taking() -> None:
+    """Three yogurts at 0.63 cost 1.89, a cent less than "3 for 1.90". 15 % off the basket,
+    counted on the deal as a whole, rounds to 29 cents, and on the three units to 27: paying
+    the deal would gain a cent, but no deal may cost more than its units."""
+    when = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
+    lines = [line(1, "yogurt", 63, 3), line(2, "bread", 500, 1)]
+    rules: list[Offer] = [
+        Multibuy(id="m", name="3 for 1.90", group=cats("yogurt"), quantity=3, price=eur(190),
+                 when=when),
+        SpendOffer(id="s", name="15 % off", group=Group(everything=True), threshold=eur(100),
+                   benefit=PercentOff(percent=Decimal(15)), when=when),
+    ]  # fmt: skip
+    assert best_saving(lines, rules) == 3 * 9 + 75
+    priced = price_lines(lines, rules, POLICY, NOW)
+    assert priced.discount_total == eur(3 * 9 + 75)
+    assert all(a.promotion_id == "s" for line in priced.lines for a in line.adjustments)

@@ -18,12 +18,14 @@ spend offer's group does not count towards that spend offer: the application's p
 split between the groups before it is known.
 
 No "N for P" or bundle application may cost more than its units. The programme counts units
-per class, not which units make each application, so it can't see that rule; only a threshold
-in doubt can make breaking it worth anything (paying P for cheaper units spends more towards
-it). The solution's units are cut into applications (:func:`_balanced`, or :func:`_cut` where
-that quick deal leaves one dearer than its units), and where no cut keeps every application
-within its units, the components with a threshold in doubt are solved again by CP-SAT with
-each application modelled whole (:func:`~aisle.domain.pricing._programme.solve_whole`).
+per class, not which units make each application, so it can't see that rule, and breaking it
+can pay: towards a threshold in doubt (paying P for cheaper units spends more), or by a cent of
+rounding (15 % off counted on a 1.90 application rounds to 29 cents, on three units of 0.63 to
+27). The solution's units are cut into applications (:func:`_balanced`, or :func:`_cut` where
+that quick deal leaves one dearer than its units); where no cut keeps every application within
+its units, that offer's component is solved again by CP-SAT with each application modelled
+whole (:func:`~aisle.domain.pricing._programme.solve_whole`), and at once every component a
+threshold in doubt covers, where the ceilings' best breaks the rule.
 """
 
 from __future__ import annotations
@@ -317,6 +319,7 @@ class _Problem:
             components.setdefault(find(ci), []).append(ci)
 
         splits: list[tuple[int, ...]] = [()] * len(self.classes)
+        whole: set[int] = set()  # components (by their first class) solved whole
         for members in components.values():
             hint = None  # where the ceilings left a knapsack undecided, their best to start from
             if start is not None and all(start[ci] for ci in members):
@@ -324,31 +327,28 @@ class _Problem:
             key = self._component_key(members)
             if decided is not None and self._in_doubt(members):
                 _, chosen = solve_whole(key)
+                whole.add(members[0])
             else:
                 _, chosen = solve(key) if hint is None else solve(key, hint)  # one cache entry
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
-        if decided is not None:
-            return self._found(splits)
-        try:
-            return self._found(splits)
-        except _DearerApplication:
-            pass
-        for members in components.values():
-            if self._in_doubt(members):
+        while True:
+            try:
+                return self._found(splits)
+            except _DearerApplication as dearer:
+                members = next(
+                    m for m in components.values() if not self.covered[dearer.offer].isdisjoint(m)
+                )
+                if members[0] in whole:
+                    raise  # CP-SAT found a cut: only _cut's budget can fail to find it
+                whole.add(members[0])
                 _, chosen = solve_whole(self._component_key(members))
                 for ci, split in zip(members, chosen, strict=True):
                     splits[ci] = split
-        return self._found(splits)
 
     def _in_doubt(self, members: list[int]) -> bool:
-        """Whether a threshold in doubt covers the component.
-
-        Only such a threshold makes paying a "N for P" or a bundle dearer than its units worth
-        anything to the programme (and to CP-SAT's model): they count units per class, which
-        can't tell whether the units cut into applications that each cost no more than their
-        units do. Where the best found pays one dearly, the rules forbid it, so such components
-        are solved again with each application whole (:func:`solve_whole`)."""
+        """Whether a threshold in doubt covers the component: where the best found pays a
+        "N for P" or a bundle more than its units, such a component is solved whole at once."""
         present = set(members)
         return any(s.mode == "in-doubt" and not present.isdisjoint(s.classes) for s in self.spends)
 
@@ -534,7 +534,7 @@ class _Problem:
                 else:
                     cut = _cut([unit_ids], offer.quantity, len(apps), price, offer.price.minor)
                 if cut is None:
-                    raise _DearerApplication(offer.id)
+                    raise _DearerApplication(offer_index)
                 apps = cut
             applications[offer_index] = apps  # priced as a whole: counted whole by spend offers
             for app in apps:
@@ -617,6 +617,10 @@ class _Shape:
 
 class _DearerApplication(Exception):
     """An application that would cost more than its units: the rules don't allow it."""
+
+    def __init__(self, offer: int) -> None:
+        super().__init__(offer)
+        self.offer = offer  # index into the item offers
 
 
 def _balanced(
