@@ -673,16 +673,24 @@ def _cut(
     failed: set[tuple[tuple[int, ...], ...]] = set()
     tries = 0
 
+    def spend() -> None:
+        nonlocal tries
+        tries += 1
+        if tries > CUT_EFFORT:
+            raise _GaveUp
+
     def takes(counts: tuple[int, ...], first: bool) -> list[tuple[int, ...]]:
         """Every way to take ``need`` units from one slot's counts (the cheapest if ``first``)."""
+        have = [i for i, n in enumerate(counts) if n]
+        fixed = have[:1] if first else []
         ways = []
-        for picked in itertools.combinations_with_replacement(range(len(counts)), need):
-            took = tuple(picked.count(i) for i in range(len(counts)))
-            cheapest = next(i for i, n in enumerate(counts) if n)
-            if all(t <= n for t, n in zip(took, counts, strict=True)) and (
-                not first or took[cheapest]
-            ):
-                ways.append(took)
+        for picked in itertools.combinations_with_replacement(have, need - len(fixed)):
+            spend()
+            took = [0] * len(counts)
+            for i in (*fixed, *picked):
+                took[i] += 1
+            if all(t <= n for t, n in zip(took, counts, strict=True)):
+                ways.append(tuple(took))
         return ways
 
     def worth(app: tuple[tuple[int, ...], ...]) -> int:
@@ -696,20 +704,16 @@ def _cut(
         nonlocal tries
         if not any(any(c) for c in counts):
             return []
-        if counts in failed or tries > CUT_EFFORT:
+        if counts in failed:
             return None
-        choices = sorted(
-            (
-                app
-                for app in itertools.product(
-                    *(takes(c, first=i == 0) for i, c in enumerate(counts))
-                )
-                if worth(app) >= floor
-            ),
-            key=lambda app: (worth(app), app),
-        )
+        choices = []
+        for app in itertools.product(*(takes(c, first=i == 0) for i, c in enumerate(counts))):
+            spend()
+            if worth(app) >= floor:
+                choices.append(app)
+        choices.sort(key=lambda app: (worth(app), app))
         for app in choices:
-            tries += 1
+            spend()
             left = tuple(
                 tuple(n - t for n, t in zip(c, took, strict=True))
                 for c, took in zip(counts, app, strict=True)
@@ -720,7 +724,10 @@ def _cut(
         failed.add(counts)
         return None
 
-    found = search(start)
+    try:
+        found = search(start)
+    except _GaveUp:
+        return None
     if found is None:
         return None
     pools = [
@@ -739,9 +746,13 @@ def _cut(
     ]
 
 
+class _GaveUp(Exception):
+    """:func:`_cut` has looked at :data:`CUT_EFFORT` candidates."""
+
+
 CUT_EFFORT = 20_000
-"""Applications :func:`_cut` tries before it gives up (none of the benchmark's baskets comes
-near: its quick deal finds nearly every cut)."""
+"""Candidate applications :func:`_cut` looks at before it gives up, a few milliseconds (the
+benchmark's baskets never come near: the quick deal finds their cuts)."""
 
 
 def _share(amount: int, weights: Sequence[int]) -> list[int]:
