@@ -156,6 +156,10 @@ def solve_integer(
         doubts.append((met, sum(each * n for n, each, _ in mine), threshold, sum(gives)))
     objective = sum(value)
     model.maximize(objective)
+    if whole:
+        for met, spent, threshold, _ in doubts:
+            model.add(spent >= threshold * met)
+        return _solve(model, given, WHOLE_EFFORT)
     if hint is not None:
         # no free-first model: the ceilings have tried every threshold met for free already,
         # and their best starts the search (with two thresholds in doubt, in about 60 % of the
@@ -188,6 +192,14 @@ def solve_integer(
     model.add(objective >= floor)
     _hint(model, given, chosen)
     return _solve(model, given)
+
+
+WHOLE_EFFORT = 2.0
+"""CP-SAT's deterministic time for a model with each application whole, past which its best
+solution found is taken (every application in it costs no more than its units, but it may not
+be the optimum): cutting many units of many prices into applications each worth their price is
+a bin-covering problem, and adversarial baskets (18 units of 18 prices in one "3 for P" priced
+at the mean of three) take it seconds. Deterministic, so the same basket prices the same way."""
 
 
 def _may_cost_more(
@@ -228,6 +240,7 @@ def _whole_applications(
         )
     used = [model.new_bool_var(f"used{o}_{a}") for a in range(most)]
     shares: list[list[Any]] = []
+    worths: list[Any] = []
     for a, on in enumerate(used):
         share = [
             model.new_int_var(
@@ -243,13 +256,13 @@ def _whole_applications(
                     sum(x for x, (_, _, slot, *_) in zip(share, members, strict=True) if slot == s)
                     == on
                 )
-        model.add(
-            sum(classes[ci][0] * x for x, (ci, *_) in zip(share, members, strict=True))
-            >= price * on
-        )
-        if a:
-            model.add(on <= used[a - 1])  # the used applications first: no symmetric twins
+        worth = sum(classes[ci][0] * x for x, (ci, *_) in zip(share, members, strict=True))
+        model.add(worth >= price * on)
+        if a:  # the used applications first, the dearest first: fewer symmetric twins
+            model.add(on <= used[a - 1])
+            model.add(worth <= worths[a - 1])
         shares.append(share)
+        worths.append(worth)
     for j, (ci, k, *_) in enumerate(members):
         model.add(sum(share[j] for share in shares) == given[ci][k + 1])
     model.add(sum(used) == apps)
@@ -279,9 +292,21 @@ def _check(solver: Any, status: Any) -> None:
         raise RuntimeError(f"CP-SAT did not prove an optimum: {solver.status_name(status)}")
 
 
-def _solve(model: Any, given: list[list[Any]]) -> tuple[int, tuple[tuple[int, ...], ...]]:
+def _solve(
+    model: Any, given: list[list[Any]], effort: float | None = None
+) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """The model's optimum; with an ``effort`` (CP-SAT's deterministic time, the same on every
+    machine), the best solution found within it if no optimum is proved by then."""
+    from ortools.sat.python import cp_model
+
     solver = _solver()
-    _check(solver, solver.solve(model))
+    if effort is None:
+        _check(solver, solver.solve(model))
+    else:
+        solver.parameters.max_deterministic_time = effort
+        status = solver.solve(model)
+        if status != cp_model.FEASIBLE:
+            _check(solver, status)
     chosen = tuple(tuple(solver.value(v) for v in per_class) for per_class in given)
     return round(solver.objective_value), chosen
 
