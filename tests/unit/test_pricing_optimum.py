@@ -349,3 +349,21 @@ def test_a_cent_of_rounding_does_not_make_a_dearer_deal_worth_taking() -> None:
     priced = price_lines(lines, rules, POLICY, NOW)
     assert priced.discount_total == eur(3 * 9 + 75)
     assert all(a.promotion_id == "s" for line in priced.lines for a in line.adjustments)
+
+
+def test_a_cut_too_hard_to_search_for_comes_from_the_solver_that_found_it() -> None:
+    """Sixteen bottles of sixteen prices (78.13) make four "any 4 for 19.49" only one way, each
+    19.52 to 19.54, and only all four reach the 77.96 threshold. The quick deal misses that cut
+    and the search gives up on it; CP-SAT's model of each deal whole finds it, and its cut is
+    the one used."""
+    when = Conditions(starts_at=NOW - timedelta(days=1), ends_at=NOW + timedelta(days=1))
+    prices = [534, 211, 296, 575, 732, 535, 773, 801, 886, 815, 112, 507, 183, 474, 183, 196]
+    lines = [line(i + 1, "wine", p, 1) for i, p in enumerate(prices)]
+    rules: list[Offer] = [
+        Multibuy(id="m", name="any 4 for 19.49", group=cats("wine"), quantity=4,
+                 price=eur(1949), when=when),
+        SpendOffer(id="s", name="19.49 off 77.96", group=Group(everything=True),
+                   threshold=eur(4 * 1949), benefit=AmountOff(amount=eur(1949)), when=when),
+    ]  # fmt: skip
+    priced = price_lines(lines, rules, POLICY, NOW)
+    assert priced.discount_total == eur(sum(prices) - 4 * 1949 + 1949)

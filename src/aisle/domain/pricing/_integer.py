@@ -52,7 +52,7 @@ from aisle.domain.pricing._programme import (
     spend_term,
 )
 
-__all__ = ["solve_integer", "warm_up"]
+__all__ = ["Cuts", "solve_integer", "solve_integer_whole", "warm_up"]
 
 _SEED = 20261125
 _FREE_FIRST = 2
@@ -65,19 +65,39 @@ def warm_up() -> None:
     from ortools.sat.python import cp_model  # noqa: F401
 
 
+Cuts = tuple[tuple[int, tuple[tuple[tuple[int, int, int], ...], ...]], ...]
+"""Per offer modelled whole (its index in the key): its applications, each as (class, slot,
+units) for every class with units in it."""
+
+
 def solve_integer(
-    key: Key, hint: tuple[tuple[int, ...], ...] | None = None, *, whole: bool = False
+    key: Key, hint: tuple[tuple[int, ...], ...] | None = None
 ) -> tuple[int, tuple[tuple[int, ...], ...]]:
     """The best value of a component and, per class, the units given to each option (no
     offer first), as :func:`aisle.domain.pricing._programme.solve` returns them.
 
     ``hint``: a good solution in the same form (the best the optimiser's ceilings found), from
-    which CP-SAT starts. ``whole``: model each "N for P" or bundle application that could cost
-    more than its units as its own units, none costing more (:func:`_whole_applications`)."""
+    which CP-SAT starts."""
+    value, chosen, _ = _solve_integer(key, hint, whole=False)
+    return value, chosen
+
+
+def solve_integer_whole(key: Key) -> tuple[int, tuple[tuple[int, ...], ...], Cuts]:
+    """As :func:`solve_integer`, with each "N for P" or bundle application that could cost more
+    than its units modelled as its own units, none costing more (:func:`_whole_applications`);
+    and those applications, so that the optimiser need not look for a cut again. Stops at
+    :data:`WHOLE_EFFORT`."""
+    return _solve_integer(key, None, whole=True)
+
+
+def _solve_integer(
+    key: Key, hint: tuple[tuple[int, ...], ...] | None, *, whole: bool
+) -> tuple[int, tuple[tuple[int, ...], ...], Cuts]:
     from ortools.sat.python import cp_model  # the only user of OR-Tools at run time
 
     classes, offers, spends = key
     model = cp_model.CpModel()
+    cut_vars: list[tuple[int, list[list[tuple[int, int, Any]]]]] = []
     value: list[Any] = []
     given: list[list[Any]] = []  # per class: units per option, no offer first
     for ci, (_, count, _, options) in enumerate(classes):
@@ -122,7 +142,13 @@ def solve_integer(
                     model.add(sum(given[ci][k + 1] for ci, k, slot, *_ in members if slot == s)
                               == apps)  # fmt: skip
             if whole and _may_cost_more(kind, size, param, members, classes):
-                _whole_applications(model, o, kind, size, param, apps, members, classes, given)
+                shares = _whole_applications(
+                    model, o, kind, size, param, apps, members, classes, given
+                )
+                cut_vars.append((o, [
+                    [(ci, slot, x) for x, (ci, _, slot, *_) in zip(share, members, strict=True)]
+                    for share in shares
+                ]))  # fmt: skip
             for ci, k, *_ in members:
                 value.append(classes[ci][0] * given[ci][k + 1])
             value.append(-param * apps)
@@ -159,7 +185,23 @@ def solve_integer(
     if whole:
         for met, spent, threshold, _ in doubts:
             model.add(spent >= threshold * met)
-        return _solve(model, given, WHOLE_EFFORT)
+        nothing = tuple((count,) + (0,) * len(options) for _, count, _, options in classes)
+        _hint(model, given, nothing)  # no offer at all: a solution, found at once
+        solver = _solver()
+        solver.parameters.max_deterministic_time = WHOLE_EFFORT
+        status = solver.solve(model)
+        if status != cp_model.FEASIBLE:
+            _check(solver, status)
+        chosen = tuple(tuple(solver.value(v) for v in per_class) for per_class in given)
+        cuts = tuple(
+            (o, tuple(
+                tuple((ci, slot, solver.value(x)) for ci, slot, x in app if solver.value(x))
+                for app in apps
+                if any(solver.value(x) for _, _, x in app)
+            ))
+            for o, apps in cut_vars
+        )  # fmt: skip
+        return round(solver.objective_value), chosen, cuts
     if hint is not None:
         # no free-first model: the ceilings have tried every threshold met for free already,
         # and their best starts the search (with two thresholds in doubt, in about 60 % of the
@@ -167,11 +209,11 @@ def solve_integer(
         for met, spent, threshold, _ in doubts:
             model.add(spent >= threshold * met)
         _hint(model, given, hint)
-        return _solve(model, given)
+        return (*_solve(model, given), ())
     if len(doubts) < _FREE_FIRST:
         for met, spent, threshold, _ in doubts:
             model.add(spent >= threshold * met)
-        return _solve(model, given)
+        return (*_solve(model, given), ())
 
     # every threshold in doubt met for free: a ceiling, and a solution (see the module's doc)
     free = model.clone()
@@ -186,12 +228,12 @@ def solve_integer(
     )  # fmt: skip
     chosen = tuple(tuple(solver.value(v) for v in per_class) for per_class in given)
     if floor == ceiling:
-        return ceiling, chosen
+        return ceiling, chosen, ()
     for met, spent, threshold, _ in doubts:
         model.add(spent >= threshold * met)
     model.add(objective >= floor)
     _hint(model, given, chosen)
-    return _solve(model, given)
+    return (*_solve(model, given), ())
 
 
 WHOLE_EFFORT = 2.0
@@ -226,7 +268,7 @@ def _whole_applications(
     members: list[tuple[int, int, int, int, int]],
     classes: Any,
     given: list[list[Any]],
-) -> None:
+) -> list[list[Any]]:
     """Application by application, which units it takes: N of the offer's units (a bundle: one
     from each slot), worth at least its price, since the rules never charge more than the units
     cost. The counts per class are then the sums over applications, so the model keeps only
@@ -266,6 +308,7 @@ def _whole_applications(
     for j, (ci, k, *_) in enumerate(members):
         model.add(sum(share[j] for share in shares) == given[ci][k + 1])
     model.add(sum(used) == apps)
+    return shares
 
 
 def _hint(model: Any, given: list[list[Any]], chosen: tuple[tuple[int, ...], ...]) -> None:
@@ -292,21 +335,9 @@ def _check(solver: Any, status: Any) -> None:
         raise RuntimeError(f"CP-SAT did not prove an optimum: {solver.status_name(status)}")
 
 
-def _solve(
-    model: Any, given: list[list[Any]], effort: float | None = None
-) -> tuple[int, tuple[tuple[int, ...], ...]]:
-    """The model's optimum; with an ``effort`` (CP-SAT's deterministic time, the same on every
-    machine), the best solution found within it if no optimum is proved by then."""
-    from ortools.sat.python import cp_model
-
+def _solve(model: Any, given: list[list[Any]]) -> tuple[int, tuple[tuple[int, ...], ...]]:
     solver = _solver()
-    if effort is None:
-        _check(solver, solver.solve(model))
-    else:
-        solver.parameters.max_deterministic_time = effort
-        status = solver.solve(model)
-        if status != cp_model.FEASIBLE:
-            _check(solver, status)
+    _check(solver, solver.solve(model))
     chosen = tuple(tuple(solver.value(v) for v in per_class) for per_class in given)
     return round(solver.objective_value), chosen
 

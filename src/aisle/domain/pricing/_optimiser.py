@@ -25,7 +25,9 @@ rounding (15 % off counted on a 1.90 application rounds to 29 cents, on three un
 that quick deal leaves one dearer than its units); where no cut keeps every application within
 its units, that offer's component is solved again by CP-SAT with each application modelled
 whole (:func:`~aisle.domain.pricing._programme.solve_whole`), and at once every component a
-threshold in doubt covers, where the ceilings' best breaks the rule.
+threshold in doubt covers, where the ceilings' best breaks the rule; CP-SAT's cut is then the
+one used. That model stops at a deterministic effort
+(:data:`~aisle.domain.pricing._integer.WHOLE_EFFORT`): only there is a price not proven optimal.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from aisle.domain.catalog import SoldBy
 from aisle.domain.money import Money
 from aisle.domain.pricing._claims import Claims, Splits
 from aisle.domain.pricing._hints import upsell_hints
+from aisle.domain.pricing._integer import Cuts
 from aisle.domain.pricing._lines import Adjustment, Hint, LineToPrice, per_kg
 from aisle.domain.pricing._programme import (
     BUNDLE,
@@ -213,6 +216,8 @@ class _Problem:
                 self.covered[option.offer].add(ci)
         self.spends = [s for s in (self._spend(o) for o in spends) if s is not None]
         self.shapes: dict[tuple[int, ...], _Shape] = {}
+        # per item offer, CP-SAT's applications as (class, slot, units) where solved whole
+        self.cuts: dict[int, list[list[tuple[int, int, int]]]] = {}
 
     # -- building the model -------------------------------------------------------------------
 
@@ -326,7 +331,8 @@ class _Problem:
                 hint = tuple(start[ci] for ci in members)
             key = self._component_key(members)
             if decided is not None and self._in_doubt(members):
-                _, chosen = solve_whole(key)
+                _, chosen, cuts = solve_whole(key)
+                self._keep_cuts(members, cuts)
                 whole.add(members[0])
             else:
                 _, chosen = solve(key) if hint is None else solve(key, hint)  # one cache entry
@@ -340,11 +346,21 @@ class _Problem:
                     m for m in components.values() if not self.covered[dearer.offer].isdisjoint(m)
                 )
                 if members[0] in whole:
-                    raise  # CP-SAT found a cut: only _cut's budget can fail to find it
+                    raise  # CP-SAT's own cut is used: a dearer one can't come back
                 whole.add(members[0])
-                _, chosen = solve_whole(self._component_key(members))
+                _, chosen, cuts = solve_whole(self._component_key(members))
+                self._keep_cuts(members, cuts)
                 for ci, split in zip(members, chosen, strict=True):
                     splits[ci] = split
+
+    def _keep_cuts(self, members: list[int], cuts: Cuts) -> None:
+        """Remember how CP-SAT cut a component's units into applications (none dearer than its
+        units), for :meth:`_found` to use rather than look for a cut again."""
+        offer_ids = sorted(self._shape(tuple(members)).local)
+        for o, apps in cuts:
+            self.cuts[offer_ids[o]] = [
+                [(members[ci], slot, n) for ci, slot, n in app] for app in apps
+            ]
 
     def _in_doubt(self, members: list[int]) -> bool:
         """Whether a threshold in doubt covers the component: where the best found pays a
@@ -527,7 +543,9 @@ class _Problem:
                 continue
             if isinstance(offer, Bundle):
                 apps = _balanced(by_slot, len(apps), len(offer.slots), price)
-            if any(sum(price(u) for u in app) < offer.price.minor for app in apps):
+            if offer_index in self.cuts:
+                apps = _as_cut(self.cuts[offer_index], units, unit_of)
+            elif any(sum(price(u) for u in app) < offer.price.minor for app in apps):
                 # the quick deal left one dearer than its units: look for a cut that doesn't
                 if isinstance(offer, Bundle):
                     cut = _cut(by_slot, 1, len(apps), price, offer.price.minor)
@@ -646,6 +664,21 @@ def _balanced(
         dealt[a].append(u)
         sums[a] += price(u)
     return dealt
+
+
+def _as_cut(
+    cut: list[list[tuple[int, int, int]]],
+    units: list[tuple[int, str, _Option]],
+    unit_of: list[tuple[int, str, _Option | None]],
+) -> list[list[int]]:
+    """The units an offer takes, dealt into the applications a cut gives as (class, slot,
+    units): units of a class at a slot are interchangeable."""
+    pools: dict[tuple[int, int], list[int]] = {}
+    for u, _, option in units:
+        pools.setdefault((unit_of[u][0], option.slot), []).append(u)
+    apps = [[pools[(ci, slot)].pop(0) for ci, slot, n in app for _ in range(n)] for app in cut]
+    assert not any(pools.values()), "the cut and the counts come from the same solution"
+    return apps
 
 
 def _cut(

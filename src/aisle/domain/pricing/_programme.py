@@ -181,14 +181,15 @@ def solve(
 
 
 @lru_cache(maxsize=256)
-def solve_whole(key: Key) -> tuple[int, tuple[tuple[int, ...], ...]]:
+def solve_whole(key: Key) -> tuple[int, tuple[tuple[int, ...], ...], Any]:
     """The best value of a component, as :func:`solve`, where no "N for P" or bundle
-    application may cost more than its units: counting on a threshold in doubt, the programme's
-    best can pay one dearly to reach it, which the rules forbid (counts per class can't tell;
-    :func:`aisle.domain.pricing._integer.solve_integer` models each application whole)."""
-    from aisle.domain.pricing._integer import solve_integer
+    application may cost more than its units, and those applications' units (per offer of the
+    key: each application as (class, units)). The programme counts units per class and can't
+    tell; :func:`aisle.domain.pricing._integer.solve_integer_whole` models each application
+    whole, within a deterministic effort."""
+    from aisle.domain.pricing._integer import solve_integer_whole
 
-    return solve_integer(key, whole=True)
+    return solve_integer_whole(key)
 
 
 @lru_cache(maxsize=4096)
