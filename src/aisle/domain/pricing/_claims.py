@@ -111,8 +111,16 @@ def _rounded_up(margin: int) -> int:
 _Ceiling = tuple[int, dict[int, int]]
 """A ceiling (hundredths of a cent) and the price on each threshold that gave it."""
 
-_Chain = tuple[tuple[tuple[int, ...], ...], "_Chain"] | None
-"""The solutions chosen so far in a join, one per component, the last first."""
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """The solutions chosen so far in a join, one per component, the last first."""
+
+    chosen: tuple[tuple[int, ...], ...]
+    before: _Link | None
+
+
+_Chain = _Link | None
 
 
 def _undominated(
@@ -391,7 +399,7 @@ class Claims:
                     total = value + worth
                     held = following.get(reached)
                     if held is None or total > held[0]:
-                        following[reached] = (total, shorts, (chosen, chain))
+                        following[reached] = (total, shorts, _Link(chosen, chain))
             states, work = _undominated(following)
             self.moves += work
             if not states:
@@ -401,8 +409,8 @@ class Claims:
             chain = met[2]
             chosen_all: list[Chosen] = []
             while chain is not None:
-                chosen_all.append(chain[0])
-                chain = chain[1]
+                chosen_all.append(chain.chosen)
+                chain = chain.before
             chosen_all.reverse()
             self._offer(chosen_all)
         return True

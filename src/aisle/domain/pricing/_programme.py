@@ -151,12 +151,23 @@ class _OverBudget(Exception):
     pass
 
 
-class _Work(threading.local):
+class _Work:
     """The moves left to the programme on the component it is solving, per thread: a server
-    prices several carts at once, and one cart's count must not spend another's."""
+    prices several carts at once, and one cart's count must not spend another's. It holds a
+    plain ``threading.local``: mypyc's build of a subclass of one crashes on the first access
+    (see :mod:`aisle.compiled`)."""
 
     def __init__(self) -> None:
-        self.left = BUDGET
+        self._local = threading.local()
+
+    @property
+    def left(self) -> int:
+        left: int = getattr(self._local, "left", BUDGET)
+        return left
+
+    @left.setter
+    def left(self, value: int) -> None:
+        self._local.left = value
 
 
 _work = _Work()
@@ -716,12 +727,18 @@ def _by_count(
             sum(n for (offer, _, _, _), n in zip(options, split[1:], strict=True) if offer == keep)
             for split in all_splits
         ]
+        tables = [made.table(gross, none_mask, options, split) for split in all_splits]
+        settled_at = plan.settled_at(step)
         following: dict[State, list[int | None]] = {}
         traces: dict[State, list[tuple[State, int, tuple[int, ...]] | None]] = {}
         for state, values in layer.items():
             live = [(n, value) for n, value in enumerate(values) if value is not None]
-            for split, shift in zip(all_splits, taking, strict=True):
-                moved = _made(made, state, gross, none_mask, options, split, offers, spends)
+            for split, shift, table in zip(all_splits, taking, tables, strict=True):
+                moved = table.get(state, _NOT_MADE)
+                if moved is _NOT_MADE:
+                    moved = made.make(
+                        table, state, gross, none_mask, options, split, offers, spends
+                    )
                 if moved is None:
                     continue
                 new_state, gain = moved
@@ -729,7 +746,9 @@ def _by_count(
                     as_list = list(new_state)
                     as_list[keep] = 0  # the count lives in the list's index instead
                     new_state = tuple(as_list)
-                settled = plan.settle(new_state, step)
+                settled = settled_at.get(new_state, _NOT_MADE)
+                if settled is _NOT_MADE:
+                    settled = plan.settle(new_state, step)
                 if settled is None:
                     continue
                 target = following.get(settled)
@@ -804,13 +823,21 @@ def _forward(
         _work.left -= len(states) * len(all_splits)
         if _work.left < 0:
             raise _OverBudget
+        tables = [made.table(gross, none_mask, options, split) for split in all_splits]
+        settled_at = plan.settled_at(step)
         for state, (value, _, _) in states.items():
-            for split in all_splits:
-                moved = _made(made, state, gross, none_mask, options, split, offers, spends)
+            for split, table in zip(all_splits, tables, strict=True):
+                moved = table.get(state, _NOT_MADE)
+                if moved is _NOT_MADE:
+                    moved = made.make(
+                        table, state, gross, none_mask, options, split, offers, spends
+                    )
                 if moved is None:
                     continue
                 new_state, new_value = moved[0], value + moved[1]
-                settled = plan.settle(new_state, step)
+                settled = settled_at.get(new_state, _NOT_MADE)
+                if settled is _NOT_MADE:
+                    settled = plan.settle(new_state, step)
                 if settled is None:
                     continue
                 if bound is not None:
@@ -1153,8 +1180,10 @@ class _Plan:
         self.offers = offers
         self.spends = spends
         self.tracking = tracking  # thresholds in doubt only add up their spend (:func:`frontier`)
-        self._settled: dict[tuple[State, int], State | None] = {}
+        self._later_count: list[int] | None = None
+        self._later_percent: list[list[int]] | None = None
         n = len(order)
+        self._settled: list[dict[State, State | None]] = [{} for _ in range(n)]
         first = [n] * len(offers)
         last = [-1] * len(offers)
         spend_last = [-1] * len(spends)
@@ -1165,30 +1194,65 @@ class _Plan:
             for bit in range(len(spends)):
                 if classes[ci][2] & (1 << bit):
                     spend_last[bit] = step
-        self.closing = [[o for o in range(len(offers)) if last[o] == step] for step in range(n)]
-        self.open = [
-            [o for o in range(len(offers)) if first[o] <= step < last[o]] for step in range(n)
-        ]
-        self.closing_spends = [
-            {b for b in range(len(spends)) if spend_last[b] == step} for step in range(n)
-        ]
+        self.closing: list[list[int]] = [[] for _ in range(n)]
+        self.open: list[list[int]] = [[] for _ in range(n)]
+        for offer in range(len(offers)):
+            if last[offer] >= 0:
+                self.closing[last[offer]].append(offer)
+            for step in range(first[offer], last[offer]):
+                self.open[step].append(offer)
+        self.closing_spends: list[set[int]] = [set() for _ in range(n)]
+        for bit, step in enumerate(spend_last):
+            if step >= 0:
+                self.closing_spends[step].add(bit)
         # units still to come, per offer and slot, and the most spend still to come
-        self.later_units: list[dict[tuple[int, int], int]] = []
-        self.later_spend: list[list[int]] = []
-        self.later_count: list[int] = []
-        # the most a percentage can still give: per unit rounded, and half a cent for each
-        # unit that could end in an application rounded as a whole
-        self.later_percent: list[list[int]] = []
+        self.later_units: list[dict[tuple[int, int], int]] = [{}] * n
+        self.later_spend: list[list[int]] = [[]] * n
         units: dict[tuple[int, int], int] = {}
         spend = [0] * len(spends)
+        bits = [(bit, 1 << bit) for bit in range(len(spends))]
+        for step in range(n - 1, -1, -1):
+            self.later_units[step] = dict(units)
+            self.later_spend[step] = list(spend)
+            gross, count, none_mask, options = classes[order[step]]
+            for offer, slot, _, _ in options:
+                units[(offer, slot)] = units.get((offer, slot), 0) + count
+            if none_mask:
+                for bit, flag in bits:
+                    if none_mask & flag:
+                        spend[bit] += gross * count
+        self._key = (classes, order)
+
+    @property
+    def later_count(self) -> list[int]:
+        """Per step, the units still to come."""
+        if self._later_count is None:
+            self._later_tallies()
+        assert self._later_count is not None
+        return self._later_count
+
+    @property
+    def later_percent(self) -> list[list[int]]:
+        """Per step and spend term, the most a percentage can still give: per unit rounded,
+        and half a cent for each unit that could end in an application rounded as a whole."""
+        if self._later_percent is None:
+            self._later_tallies()
+        assert self._later_percent is not None
+        return self._later_percent
+
+    def _later_tallies(self) -> None:
+        """:attr:`later_count` and :attr:`later_percent`, made when first asked for (only
+        a programme with a threshold in doubt asks)."""
+        classes, order = self._key
+        offers, spends = self.offers, self.spends
+        later_count: list[int] = []
+        later_percent: list[list[int]] = []
         percent = [0] * len(spends)
         whole = 0
         total = 0
-        for step in range(n - 1, -1, -1):
-            self.later_units.append(dict(units))
-            self.later_spend.append(list(spend))
-            self.later_count.append(total)
-            self.later_percent.append([p + (whole + 1) // 2 for p in percent])
+        for step in range(len(order) - 1, -1, -1):
+            later_count.append(total)
+            later_percent.append([p + (whole + 1) // 2 for p in percent])
             gross, count, none_mask, options = classes[order[step]]
             total += count
             if any(offers[o][0] in (MULTI, BUNDLE) for o, _, _, _ in options):
@@ -1196,15 +1260,9 @@ class _Plan:
             for bit, spend_key in enumerate(spends):
                 if none_mask & (1 << bit) and spend_key[3]:
                     percent[bit] += count * percent_of(gross, spend_key[3])
-            for offer, slot, _, _ in options:
-                units[(offer, slot)] = units.get((offer, slot), 0) + count
-            for bit in range(len(spends)):
-                if none_mask & (1 << bit):
-                    spend[bit] += gross * count
-        self.later_units.reverse()
-        self.later_spend.reverse()
-        self.later_count.reverse()
-        self.later_percent.reverse()
+        later_count.reverse()
+        later_percent.reverse()
+        self._later_count, self._later_percent = later_count, later_percent
 
     def from_open_applications(self, state: State, step: int, bit: int) -> tuple[int, int]:
         """The most spend that applications begun before ``step`` can still bring ``bit``.
@@ -1232,11 +1290,16 @@ class _Plan:
     def settle(self, state: State, step: int) -> State | None:
         """Forget what no later class needs; None for a state that can't end well.
         Remembered: many moves of a step lead to the same state."""
-        key = (state, step)
-        found = self._settled.get(key, _NOT_MADE)
+        settled = self._settled[step]
+        found = settled.get(state, _NOT_MADE)
         if found is _NOT_MADE:
-            found = self._settled[key] = self._settle(state, step)
+            found = settled[state] = self._settle(state, step)
         return found  # type: ignore[no-any-return]
+
+    def settled_at(self, step: int) -> dict[State, State | None]:
+        """The states settled at ``step`` so far, for a loop to look up before :meth:`settle`
+        (one lookup by state, not by state and step)."""
+        return self._settled[step]
 
     def _settle(self, state: State, step: int) -> State | None:
         as_list: list[int | tuple[int, ...]] | None = None
@@ -1299,46 +1362,64 @@ pricing benchmark's components, so the 32 sets :func:`_moves` keeps hold some 50
 
 _NOT_MADE: Any = object()
 
+_Made = dict[State, tuple[State, int] | None]
+
+
+class _Moves:
+    """Moves remembered: for a class (its price, spend mask and options) and a split, the state
+    after and the gain from each state before. A step's loop looks a move up by its state
+    alone, in the table of its class and split (:meth:`table`), and makes it on a miss
+    (:meth:`make`)."""
+
+    __slots__ = ("_room", "_tables")
+
+    def __init__(self, room: int = _MOST_MOVES) -> None:
+        self._tables: dict[tuple[object, ...], _Made] = {}
+        self._room = room
+
+    def table(
+        self, gross: int, none_mask: int, options: tuple[tuple[int, int, int, int], ...],
+        split: tuple[int, ...],
+    ) -> _Made:  # fmt: skip
+        key = (gross, none_mask, options, split)
+        found = self._tables.get(key)
+        if found is None:
+            found = self._tables[key] = {}
+        return found
+
+    def make(
+        self,
+        table: _Made,
+        state: State,
+        gross: int,
+        none_mask: int,
+        options: tuple[tuple[int, int, int, int], ...],
+        split: tuple[int, ...],
+        offers: tuple[tuple[int, ...], ...],
+        spends: tuple[SpendKey, ...],
+    ) -> tuple[State, int] | None:
+        """:func:`_move` from no value, remembered in ``table`` while there is room."""
+        found = _move(state, 0, gross, none_mask, options, split, offers, spends)
+        if self._room > 0:
+            self._room -= 1
+            table[state] = found
+        return found
+
 
 @lru_cache(maxsize=32)
-def _moves(
-    offers: tuple[tuple[int, ...], ...], spends: tuple[SpendKey, ...]
-) -> dict[tuple[object, ...], tuple[State, int] | None]:
-    """The moves made so far on components with these offers and spend terms: a state, a
-    class (its price, spend mask and options) and a split give the state after and the gain.
-    The same move comes back step after step, price after price on a threshold, and scan after
-    scan (on the pricing benchmark, 93 % of moves had been made before)."""
-    return {}
+def _moves(offers: tuple[tuple[int, ...], ...], spends: tuple[SpendKey, ...]) -> _Moves:
+    """The moves made so far on components with these offers and spend terms. The same move
+    comes back step after step, price after price on a threshold, and scan after scan (on the
+    quick pricing benchmark, about three moves in four had been made before)."""
+    return _Moves()
 
 
-def _moves_for(
-    offers: tuple[tuple[int, ...], ...], spends: tuple[SpendKey, ...]
-) -> dict[tuple[object, ...], tuple[State, int] | None]:
+def _moves_for(offers: tuple[tuple[int, ...], ...], spends: tuple[SpendKey, ...]) -> _Moves:
     """Where to remember moves: :func:`_moves`, except with a threshold in doubt, whose states
     carry the spend so far and rarely come back (remembered for this programme only)."""
     if any(in_doubt for in_doubt, _, _, _, _ in spends):
-        return {}
+        return _Moves(room=1 << 62)
     return _moves(offers, spends)
-
-
-def _made(
-    made: dict[tuple[object, ...], tuple[State, int] | None],
-    state: State,
-    gross: int,
-    none_mask: int,
-    options: tuple[tuple[int, int, int, int], ...],
-    split: tuple[int, ...],
-    offers: tuple[tuple[int, ...], ...],
-    spends: tuple[SpendKey, ...],
-) -> tuple[State, int] | None:
-    """:func:`_move` from no value, remembered in ``made`` (from :func:`_moves`)."""
-    key = (state, gross, none_mask, options, split)
-    found = made.get(key, _NOT_MADE)
-    if found is _NOT_MADE:
-        found = _move(state, 0, gross, none_mask, options, split, offers, spends)
-        if len(made) < _MOST_MOVES:
-            made[key] = found
-    return found  # type: ignore[no-any-return]
 
 
 def _move(
