@@ -44,7 +44,8 @@ matplotlib is not a dependency.
 
 Needs OR-Tools (``pip install -e ".[bench]"``). The data comes from ``../shared/data`` relative to
 the project (or ``$AISLE_SHARED_DATA``). The last line of stdout is one JSON object with the
-headline figures.
+headline figures; its ``programme`` says whether the programme ran compiled by mypyc (what
+``scripts/setup`` builds) or from source (``AISLE_PURE_PYTHON=1`` asks for the source).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # so that benchmarks._cpsat_pricing imports when run as a script
 
 from aisle.adapters.importers.csv_mapped import preset, read_csv
+from aisle.compiled import state as compiled_state
 from aisle.domain.catalog import SoldBy
 from aisle.domain.money import Money
 from aisle.domain.pricing import (
@@ -752,6 +754,8 @@ def headline(
     return {
         "benchmark": "pricing",
         "quick": quick,
+        # "compiled": the programme built by mypyc (scripts/setup); "source", "stale", "pure": not
+        "programme": compiled_state()["aisle.domain.pricing._programme"],
         "seed": seed,
         "dropped": sorted(set(dropped) - {""}),
         "price_list": PRICE_LIST,
@@ -867,7 +871,8 @@ def main(
     calibrate(plan, random.Random(seed + 1))
     drawn = [draw_basket(plan, rng) for _ in range(count)]
     plan.offers = [o for o in plan.offers if o.id not in drop.split(",")]
-    err.print(f"{len(plan.items)} products, {len(plan.offers)} offers, {count} baskets")
+    err.print(f"{len(plan.items)} products, {len(plan.offers)} offers, {count} baskets; the "
+              f"programme runs {compiled_state()['aisle.domain.pricing._programme']}")  # fmt: skip
     budget = budget if budget is not None else (20.0 if quick else 60.0)
     outcome = measure(plan, drawn, checkpoints, limit, budget, err)
     figures = headline(plan, outcome, quick, seed, limit, budget, drop.split(","))

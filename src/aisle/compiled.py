@@ -1,0 +1,174 @@
+"""Modules compiled with mypyc, and a guard that never lets a stale build run.
+
+The pricing programme (:mod:`aisle.domain.pricing._programme`, the dynamic programme every scan
+runs) is plain, strictly typed Python. mypyc, the compiler that ships with mypy, turns it into a
+C extension that runs the same code about one and a half times as fast (``benchmarks/pricing.py``
+reports which ran). ``scripts/setup`` builds it (:func:`main`); without a
+build the source runs, as it always could (``scripts/setup run`` installs no mypy, so the demo
+store runs the source).
+
+A build sits next to its source, and Python imports an extension before a source of the same
+name, even after the source has changed. So :func:`install` (called when the ``aisle`` package
+is imported) puts a finder in front of Python's own: it lets a build load only while its
+source still has the digest recorded when it was built (``compiled.json``, beside this file),
+and otherwise imports the source and warns. ``AISLE_PURE_PYTHON=1`` imports the sources
+always: the test suite runs the pricing tests both ways.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType
+from typing import Literal
+
+__all__ = ["COMPILED", "StaleBuild", "build", "install", "main", "state"]
+
+COMPILED = ("aisle.domain.pricing._programme",)
+"""The modules mypyc compiles: the programme's loops are where a scan spends its time."""
+
+PURE = "AISLE_PURE_PYTHON"
+"""Set to 1, the sources run even where a build is current."""
+
+_SRC = Path(__file__).resolve().parent.parent
+_MANIFEST = Path(__file__).resolve().with_name("compiled.json")
+
+State = Literal["compiled", "source", "stale", "pure"]
+
+
+class StaleBuild(UserWarning):
+    """A build of a module whose source has changed since: the source runs instead."""
+
+
+def _digest(source: Path) -> str:
+    return hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def _recorded(manifest: Path) -> dict[str, str]:
+    try:
+        found = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _builds(source: Path) -> list[Path]:
+    """The extension builds of ``source``'s module beside it."""
+    stem = source.stem
+    return [
+        source.with_name(stem + suffix)
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES
+        if source.with_name(stem + suffix).is_file()
+    ]
+
+
+def judge(name: str, source: Path, manifest: Path = _MANIFEST) -> State:
+    """Whether module ``name`` should load its build beside ``source`` ("compiled"), its source
+    because there is no build ("source"), because the build is of another source ("stale"),
+    or because :data:`PURE` asks for it ("pure")."""
+    if not _builds(source):
+        return "source"
+    if os.environ.get(PURE, "") not in ("", "0"):
+        return "pure"
+    if _recorded(manifest).get(name) != _digest(source):
+        return "stale"
+    return "compiled"
+
+
+class _Guard(importlib.abc.MetaPathFinder):
+    """Imports the source of a compiled module unless its build is current."""
+
+    def __init__(self, names: Sequence[str], manifest: Path) -> None:
+        self.names = frozenset(names)
+        self.manifest = manifest
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname not in self.names or path is None:
+            return None
+        stem = fullname.rpartition(".")[2]
+        for entry in path:
+            source = Path(entry) / f"{stem}.py"
+            if not source.is_file():
+                continue
+            verdict = judge(fullname, source, self.manifest)
+            if verdict == "compiled":
+                return None  # Python's own finder loads the build
+            if verdict == "stale":
+                warnings.warn(
+                    f"the compiled {fullname} was built from another version of {source}; "
+                    "running the source (scripts/setup rebuilds it)",
+                    StaleBuild,
+                    stacklevel=2,
+                )
+            return importlib.util.spec_from_file_location(fullname, source)
+        return None
+
+
+def install(names: Sequence[str] = COMPILED, manifest: Path = _MANIFEST) -> None:
+    """Put the guard in front of Python's finders (once)."""
+    if not any(isinstance(finder, _Guard) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _Guard(names, manifest))
+
+
+def state() -> dict[str, State]:
+    """For each compiled module, what runs (or will, once imported)."""
+    return {
+        name: judge(name, _SRC.joinpath(*name.split(".")).with_suffix(".py")) for name in COMPILED
+    }
+
+
+def build(names: Sequence[str] = COMPILED, quiet: bool = False) -> dict[str, str]:
+    """Compile ``names`` with mypyc beside their sources and record their digests; returns
+    them. mypyc needs mypy (the test extras) and a C compiler. The build runs in a copy of the
+    package, so that nothing half-built is ever beside a source."""
+    sources = {name: _SRC.joinpath(*name.split(".")).with_suffix(".py") for name in names}
+    with tempfile.TemporaryDirectory(prefix="aisle-mypyc-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(
+            _SRC / "aisle",
+            work / "aisle",
+            ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "compiled.json"),
+        )
+        files = [str(path.relative_to(_SRC)) for path in sources.values()]
+        subprocess.run(
+            [sys.executable, "-m", "mypyc", *files],
+            cwd=work,
+            check=True,
+            stdout=subprocess.DEVNULL if quiet else None,
+        )
+        made = [
+            path
+            for path in work.rglob("*")
+            if path.suffix in (".so", ".pyd") and "build" not in path.relative_to(work).parts
+        ]
+        if not made:
+            raise RuntimeError("mypyc built nothing")
+        for path in made:
+            shutil.copy2(path, _SRC / path.relative_to(work))
+    digests = {name: _digest(source) for name, source in sources.items()}
+    _MANIFEST.write_text(json.dumps(digests, indent=2) + "\n", encoding="utf-8")
+    return digests
+
+
+def main() -> None:
+    """Build what is not current, and say what runs (``scripts/setup`` calls it)."""
+    if any(verdict != "compiled" for verdict in state().values()):
+        if importlib.util.find_spec("mypyc") is None:
+            sys.exit("mypyc comes with mypy: pip install -e '.[test]' first")
+        build(quiet=True)
+    for name, verdict in state().items():
+        print(f"{name}: {verdict}")

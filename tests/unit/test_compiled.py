@@ -1,0 +1,95 @@
+"""A compiled module runs only while its build is of the source beside it."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.machinery
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aisle import compiled
+from aisle.compiled import StaleBuild, _Guard, judge
+
+SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A package ``guarded`` whose module ``fast`` has a "build" beside it that is not a real
+    extension: if Python ever tried to load it, the import would fail."""
+    folder = tmp_path / "guarded"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    (folder / "fast.py").write_text("WHERE = 'source'\n")
+    (folder / f"fast{SUFFIX}").write_bytes(b"not an extension")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv(compiled.PURE, raising=False)
+    yield folder
+    for name in ("guarded.fast", "guarded"):
+        sys.modules.pop(name, None)
+
+
+def record(manifest: Path, source: Path) -> None:
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps({"guarded.fast": digest}))
+
+
+def test_a_module_with_no_build_runs_its_source(package: Path) -> None:
+    (package / f"fast{SUFFIX}").unlink()
+    assert judge("guarded.fast", package / "fast.py", package / "m.json") == "source"
+
+
+def test_a_build_runs_while_its_source_is_the_one_it_was_built_from(package: Path) -> None:
+    manifest = package / "m.json"
+    record(manifest, package / "fast.py")
+    assert judge("guarded.fast", package / "fast.py", manifest) == "compiled"
+    guard = _Guard(["guarded.fast"], manifest)
+    assert guard.find_spec("guarded.fast", [str(package)]) is None  # Python's finder loads it
+
+
+@pytest.mark.parametrize("built_from", ["WHERE = 'an older source'\n", None])
+def test_a_build_of_another_source_is_passed_over_for_the_source_with_a_warning(
+    package: Path, built_from: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = package / "m.json"
+    if built_from is not None:  # None: no record of the build at all
+        older = package / "older.py"
+        older.write_text(built_from)
+        record(manifest, older)
+    assert judge("guarded.fast", package / "fast.py", manifest) == "stale"
+    monkeypatch.setattr(sys, "meta_path", [_Guard(["guarded.fast"], manifest), *sys.meta_path])
+    with pytest.warns(StaleBuild, match="guarded.fast was built from another version"):
+        module = importlib.import_module("guarded.fast")
+    assert module.WHERE == "source"
+    assert module.__file__ == str(package / "fast.py")
+
+
+def test_the_pure_setting_runs_the_source_even_of_a_current_build(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = package / "m.json"
+    record(manifest, package / "fast.py")
+    monkeypatch.setenv(compiled.PURE, "1")
+    assert judge("guarded.fast", package / "fast.py", manifest) == "pure"
+    monkeypatch.setattr(sys, "meta_path", [_Guard(["guarded.fast"], manifest), *sys.meta_path])
+    assert importlib.import_module("guarded.fast").WHERE == "source"
+
+
+def test_what_scripts_setup_built_is_what_the_suite_runs() -> None:
+    """``scripts/test`` sets AISLE_REQUIRE_COMPILED for its main pass, after ``scripts/setup``
+    built the programme: the build, not the source, must be what prices there."""
+    if not os.environ.get("AISLE_REQUIRE_COMPILED"):
+        pytest.skip("run by scripts/test, after scripts/setup has built the programme")
+    if os.environ.get(compiled.PURE, "") not in ("", "0"):
+        pytest.skip("the pure pass runs the source on purpose")
+    from aisle.domain.pricing import _programme
+
+    assert compiled.state() == dict.fromkeys(compiled.COMPILED, "compiled")
+    assert _programme.__file__ is not None
+    assert _programme.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
