@@ -144,6 +144,8 @@ def build(names: Sequence[str] = COMPILED, quiet: bool = False) -> dict[str, str
             ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "compiled.json"),
         )
         files = [str(path.relative_to(_SRC)) for path in sources.values()]
+        # the digests of what is compiled: the copy, not the sources, which may change meanwhile
+        digests = {name: _digest(work / file) for name, file in zip(sources, files, strict=True)}
         subprocess.run(
             [sys.executable, "-m", "mypyc", *files],
             cwd=work,
@@ -157,10 +159,15 @@ def build(names: Sequence[str] = COMPILED, quiet: bool = False) -> dict[str, str
         ]
         if not made:
             raise RuntimeError("mypyc built nothing")
+        _MANIFEST.unlink(missing_ok=True)  # until the new builds are all in place: none loads
         for path in made:
-            shutil.copy2(path, _SRC / path.relative_to(work))
-    digests = {name: _digest(source) for name, source in sources.items()}
-    _MANIFEST.write_text(json.dumps(digests, indent=2) + "\n", encoding="utf-8")
+            target = _SRC / path.relative_to(work)
+            partial = target.with_name(target.name + ".partial")
+            shutil.copy2(path, partial)
+            os.replace(partial, target)  # a new file: a process that loaded the old one keeps it
+    partial = _MANIFEST.with_name(_MANIFEST.name + ".partial")
+    partial.write_text(json.dumps(digests, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, _MANIFEST)
     return digests
 
 
