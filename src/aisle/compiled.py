@@ -56,12 +56,17 @@ def _digest(source: Path) -> str:
     return hashlib.sha256(source.read_bytes()).hexdigest()
 
 
-def _recorded(manifest: Path) -> dict[str, str]:
+def _recorded(manifest: Path) -> tuple[dict[str, str], list[str]]:
+    """The digests of the sources built, by module, and every file the build made (relative to
+    the folder above the manifest's); nothing when there is no manifest or it can't be read."""
     try:
         found = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
+        modules, files = found["modules"], found["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, []
+    if not isinstance(modules, dict) or not isinstance(files, list):
+        return {}, []
+    return modules, files
 
 
 def _builds(source: Path) -> list[Path]:
@@ -74,16 +79,20 @@ def _builds(source: Path) -> list[Path]:
     ]
 
 
-def judge(name: str, source: Path, manifest: Path = _MANIFEST) -> State:
+def judge(name: str, source: Path, manifest: Path = _MANIFEST, honour_pure: bool = True) -> State:
     """Whether module ``name`` should load its build beside ``source`` ("compiled"), its source
-    because there is no build ("source"), because the build is of another source ("stale"),
-    or because :data:`PURE` asks for it ("pure")."""
+    because there is no build ("source"), because the build is of another source or incomplete
+    ("stale"), or because :data:`PURE` asks for it ("pure")."""
     if not _builds(source):
         return "source"
-    if os.environ.get(PURE, "") not in ("", "0"):
+    if honour_pure and os.environ.get(PURE, "") not in ("", "0"):
         return "pure"
-    if _recorded(manifest).get(name) != _digest(source):
+    modules, files = _recorded(manifest)
+    if modules.get(name) != _digest(source):
         return "stale"
+    root = manifest.parent.parent
+    if not files or not all((root / file).is_file() for file in files):
+        return "stale"  # a library the build needs (mypyc's ``…__mypyc`` module) is missing
     return "compiled"
 
 
@@ -124,10 +133,13 @@ def install(names: Sequence[str] = COMPILED, manifest: Path = _MANIFEST) -> None
         sys.meta_path.insert(0, _Guard(names, manifest))
 
 
-def state() -> dict[str, State]:
+def state(honour_pure: bool = True) -> dict[str, State]:
     """For each compiled module, what runs (or will, once imported)."""
     return {
-        name: judge(name, _SRC.joinpath(*name.split(".")).with_suffix(".py")) for name in COMPILED
+        name: judge(
+            name, _SRC.joinpath(*name.split(".")).with_suffix(".py"), _MANIFEST, honour_pure
+        )
+        for name in COMPILED
     }
 
 
@@ -165,15 +177,17 @@ def build(names: Sequence[str] = COMPILED, quiet: bool = False) -> dict[str, str
             partial = target.with_name(target.name + ".partial")
             shutil.copy2(path, partial)
             os.replace(partial, target)  # a new file: a process that loaded the old one keeps it
+    files = sorted(str(path.relative_to(work)) for path in made)
+    record = {"modules": digests, "files": files}
     partial = _MANIFEST.with_name(_MANIFEST.name + ".partial")
-    partial.write_text(json.dumps(digests, indent=2) + "\n", encoding="utf-8")
+    partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     os.replace(partial, _MANIFEST)
     return digests
 
 
 def main() -> None:
     """Build what is not current, and say what runs (``scripts/setup`` calls it)."""
-    if any(verdict != "compiled" for verdict in state().values()):
+    if any(verdict != "compiled" for verdict in state(honour_pure=False).values()):
         if importlib.util.find_spec("mypyc") is None:
             sys.exit("mypyc comes with mypy: pip install -e '.[test]' first")
         build(quiet=True)

@@ -7,14 +7,16 @@ import importlib
 import importlib.machinery
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aisle import compiled
-from aisle.compiled import StaleBuild, _Guard, judge
+from aisle.compiled import StaleBuild, _Guard, build, judge
 
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
@@ -37,7 +39,8 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def record(manifest: Path, source: Path) -> None:
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    manifest.write_text(json.dumps({"guarded.fast": digest}))
+    files = [f"guarded/fast{SUFFIX}"]
+    manifest.write_text(json.dumps({"modules": {"guarded.fast": digest}, "files": files}))
 
 
 def test_a_module_with_no_build_runs_its_source(package: Path) -> None:
@@ -93,3 +96,57 @@ def test_what_scripts_setup_built_is_what_the_suite_runs() -> None:
     assert compiled.state() == dict.fromkeys(compiled.COMPILED, "compiled")
     assert _programme.__file__ is not None
     assert _programme.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
+def test_importing_aisle_puts_the_guard_before_pythons_own_finders() -> None:
+    guards = [at for at, finder in enumerate(sys.meta_path) if isinstance(finder, _Guard)]
+    paths = [
+        at for at, finder in enumerate(sys.meta_path) if finder is importlib.machinery.PathFinder
+    ]
+    assert len(guards) == 1 and guards[0] < paths[0]
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A source tree ``aisle`` with one module to build, where :func:`build` works."""
+    src = tmp_path / "src"
+    (src / "aisle").mkdir(parents=True)
+    (src / "aisle" / "__init__.py").write_text("")
+    (src / "aisle" / "fast.py").write_text("WHERE = 'source'\n")
+    monkeypatch.setattr(compiled, "_SRC", src)
+    monkeypatch.setattr(compiled, "_MANIFEST", src / "aisle" / "compiled.json")
+    monkeypatch.delenv(compiled.PURE, raising=False)
+    return src
+
+
+def fake_mypyc(edit: Path | None) -> Any:
+    """What mypyc leaves in the copy it compiles: the module and its library; and, with
+    ``edit``, a change to that source in the real tree while it compiles."""
+
+    def run(args: list[str], cwd: Path, **_: object) -> None:
+        for name in (f"fast{SUFFIX}", f"fast__mypyc{SUFFIX}"):
+            (Path(cwd) / "aisle" / name).write_bytes(b"built")
+        if edit is not None:
+            edit.write_text("WHERE = 'edited while it was built'\n")
+
+    return run
+
+
+def test_a_build_is_current_with_every_file_it_made(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(subprocess, "run", fake_mypyc(edit=None))
+    build(["aisle.fast"], quiet=True)
+    source, manifest = tree / "aisle" / "fast.py", tree / "aisle" / "compiled.json"
+    assert judge("aisle.fast", source, manifest) == "compiled"
+    (tree / "aisle" / f"fast__mypyc{SUFFIX}").unlink()  # the shim would fail to import
+    assert judge("aisle.fast", source, manifest) == "stale"
+
+
+def test_a_source_edited_while_it_is_built_leaves_the_build_stale(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tree / "aisle" / "fast.py"
+    monkeypatch.setattr(subprocess, "run", fake_mypyc(edit=source))
+    build(["aisle.fast"], quiet=True)
+    assert judge("aisle.fast", source, tree / "aisle" / "compiled.json") == "stale"
