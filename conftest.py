@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aisle.compiled import state
+from aisle.compiled import source_of, state
 
-_SRC = Path(__file__).resolve().parent / "src"
-_BUILT = {
-    _SRC.joinpath(*name.split(".")).with_suffix(".py")
-    for name, verdict in state().items()
-    if verdict == "compiled"
-}
+_BUILT = {source_of(name) for name, verdict in state().items() if verdict == "compiled"}
 
 
 def pytest_ignore_collect(collection_path: Path) -> bool | None:

@@ -34,7 +34,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Literal
 
-__all__ = ["COMPILED", "StaleBuild", "build", "install", "main", "state"]
+__all__ = [
+    "COMPILED",
+    "PURE",
+    "StaleBuild",
+    "build",
+    "install",
+    "judge",
+    "main",
+    "source_of",
+    "state",
+]
 
 COMPILED = ("aisle.domain.pricing._programme",)
 """The modules mypyc compiles: the programme's loops are where a scan spends its time."""
@@ -50,6 +60,11 @@ State = Literal["compiled", "source", "stale", "pure"]
 
 class StaleBuild(UserWarning):
     """A build of a module whose source has changed since: the source runs instead."""
+
+
+def source_of(name: str) -> Path:
+    """The source file of module ``name`` in this tree."""
+    return _SRC.joinpath(*name.split(".")).with_suffix(".py")
 
 
 def _digest(source: Path) -> str:
@@ -118,8 +133,8 @@ class _Guard(importlib.abc.MetaPathFinder):
                 return None  # Python's own finder loads the build
             if verdict == "stale":
                 warnings.warn(
-                    f"the compiled {fullname} was built from another version of {source}; "
-                    "running the source (scripts/setup rebuilds it)",
+                    f"the compiled {fullname} was built from another version of {source} or is "
+                    "incomplete; running the source (scripts/setup rebuilds it)",
                     StaleBuild,
                     stacklevel=2,
                 )
@@ -135,19 +150,14 @@ def install(names: Sequence[str] = COMPILED, manifest: Path = _MANIFEST) -> None
 
 def state(honour_pure: bool = True) -> dict[str, State]:
     """For each compiled module, what runs (or will, once imported)."""
-    return {
-        name: judge(
-            name, _SRC.joinpath(*name.split(".")).with_suffix(".py"), _MANIFEST, honour_pure
-        )
-        for name in COMPILED
-    }
+    return {name: judge(name, source_of(name), _MANIFEST, honour_pure) for name in COMPILED}
 
 
 def build(names: Sequence[str] = COMPILED, quiet: bool = False) -> dict[str, str]:
     """Compile ``names`` with mypyc beside their sources and record their digests; returns
     them. mypyc needs mypy (the test extras) and a C compiler. The build runs in a copy of the
     package, so that nothing half-built is ever beside a source."""
-    sources = {name: _SRC.joinpath(*name.split(".")).with_suffix(".py") for name in names}
+    sources = {name: source_of(name) for name in names}
     with tempfile.TemporaryDirectory(prefix="aisle-mypyc-") as tmp:
         work = Path(tmp)
         shutil.copytree(
