@@ -116,8 +116,8 @@ class StepDetector:
         self.reference_mg: int | None = None  # the last settled level
         self.steps: list[Step] = []  # every step so far, the last one refined for a while
         self._before_mg = 0  # the level before the last step
-        # the reference as it stood at two marks, each at least lead_ms after the one before,
-        # while the load is calm; when the calm ends, the older is where a step will start
+        # the level (the calm's mean) at two marks, each at least lead_ms after the one
+        # before, while the load is calm; when the calm ends, the older is where a step starts
         self._mark: tuple[int, int] | None = None
         self._earlier: tuple[int, int] | None = None
         self._start_mg: int | None = None  # the level before the motion under way, if any
@@ -257,8 +257,8 @@ class StepDetector:
         return steps
 
     def _motion_start(self) -> int | None:
-        """The reference at the older mark, taken at least ``lead_ms`` before the calm ended
-        (the newer one may already hold the motion's first grams); None before two marks."""
+        """The level at the older mark, taken at least ``lead_ms`` before the calm ended (the
+        newer one may already hold the motion's first grams); None before two marks."""
         if self._earlier is None:
             return None
         start = self._earlier[1]
