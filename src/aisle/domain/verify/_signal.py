@@ -120,7 +120,6 @@ class StepDetector:
         # before, while the load is calm; when the calm ends, the older is where a step starts
         self._mark: tuple[int, int] | None = None
         self._earlier: tuple[int, int] | None = None
-        self._start_mg: int | None = None  # the level before the motion under way, if any
         # the readings of the calm under way (from its first settled window, for calm_ms at
         # most, then from the window again): their mean is the load's level, far less noisy
         # than one window's at 10 readings a second, and it still follows drift
@@ -145,7 +144,6 @@ class StepDetector:
             self._before_mg,
             self._mark,
             self._earlier,
-            self._start_mg,
             (self._calm_sum, self._calm_n, self._calm_t),
         )
 
@@ -164,7 +162,7 @@ class StepDetector:
         twin.reference_mg = self.reference_mg
         twin.steps = list(self.steps)
         twin._before_mg = self._before_mg
-        twin._mark, twin._earlier, twin._start_mg = self._mark, self._earlier, self._start_mg
+        twin._mark, twin._earlier = self._mark, self._earlier
         twin._calm_sum, twin._calm_n, twin._calm_t = self._calm_sum, self._calm_n, self._calm_t
         twin.last_t_ms = self.last_t_ms
         twin.settled = self.settled
@@ -219,11 +217,10 @@ class StepDetector:
                 # n * variance * n = n * sum(x^2) - sum(x)^2, in integers
                 or n * self._squares - self._sum * self._sum > (s.noise_mg * n) ** 2
             ):
-                if self.settled:  # the calm ends: a step from here starts where the load was
-                    self._start_mg = self._motion_start()
                 self.settled = False
                 continue
-            if self.settled and t - self._calm_t <= s.calm_ms:
+            was_calm = self.settled
+            if was_calm and t - self._calm_t <= s.calm_ms:
                 self._calm_sum += mg
                 self._calm_n += 1
             else:  # a new calm (or a long one): from this window's readings
@@ -233,13 +230,17 @@ class StepDetector:
             if self.reference_mg is None:
                 self.reference_mg = level
             elif abs(level - self.reference_mg) >= s.min_step_mg:
-                start = self._start_mg if self._start_mg is not None else self.reference_mg
+                # after a motion, from where the load was before it (the marks and the
+                # reference have stood still since the calm ended)
+                start = None if was_calm else self._motion_start()
+                if start is None:
+                    start = self.reference_mg
                 step = Step(t_ms=t, delta_mg=level - start, level_mg=level)
                 steps.append(step)
                 self.steps.append(step)
                 self._before_mg = start
                 self.reference_mg = level
-                self._mark, self._earlier, self._start_mg = (t, level), None, None
+                self._mark, self._earlier = (t, level), None
                 self._calm_sum, self._calm_n, self._calm_t = self._sum, n, window[0][0]
                 continue
             else:
@@ -251,7 +252,6 @@ class StepDetector:
                     if steps and steps[-1].t_ms == last.t_ms:
                         steps[-1] = self.steps[-1]
                 self.reference_mg = level  # drift, or too light to see
-            self._start_mg = None  # calm again at the same level: that motion made no step
             if self._mark is None or t - self._mark[0] >= s.lead_ms:
                 self._earlier, self._mark = self._mark, (t, self._calm_sum // self._calm_n)
         return steps
