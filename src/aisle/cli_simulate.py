@@ -66,9 +66,14 @@ def results_table(result: Report, *, title: str = "Simulated trips") -> Table:
     rows += [(f"caught: {kind}", _pct(r), str(r.total)) for kind, r in result.by_kind.items()]
     rows += [(f"caught: {band}", _pct(r), str(r.total)) for band, r in result.by_band.items()]
     rows += [
-        ("false alerts per 1,000 trips", f"{result.false_alerts_per_1000:.1f}", ""),
-        ("  first fifth of the run", f"{result.false_alerts_early:.1f}", ""),
-        ("  last fifth of the run", f"{result.false_alerts_late:.1f}", ""),
+        ("honest trips flagged at checkout per 1,000", f"{result.flagged_honest_per_1000:.1f}", ""),
+        ("  each fifth of the run", _fifths(result.flagged_honest_by_fifth), ""),
+        (
+            "false alerts (reviews, nothing unpaid) per 1,000",
+            f"{result.false_alerts_per_1000:.1f}",
+            "",
+        ),
+        ("  each fifth of the run", _fifths(result.false_alerts_by_fifth), ""),
         ("value that would have left unpaid", f"{result.unpaid_minor / 100:.2f}", ""),
         ("value that left unpaid (not checked)", f"{result.left_unpaid_minor / 100:.2f}", ""),
         ("shoppers overcharged (uncorrected)", f"{result.overpaid_minor / 100:.2f}", ""),
@@ -76,6 +81,10 @@ def results_table(result: Report, *, title: str = "Simulated trips") -> Table:
     for row in rows:
         table.add_row(*row)
     return table
+
+
+def _fifths(values: tuple[float, ...]) -> str:
+    return " → ".join(f"{v:.0f}" for v in values)
 
 
 def _catalog(data: Path | None, seed: int, console: Console) -> SimCatalog:
@@ -189,6 +198,11 @@ def simulate_command(
     no_learning: Annotated[
         bool, typer.Option("--no-learning", help="Keep the first guesses of product weights")
     ] = False,
+    baseline: Annotated[
+        bool,
+        typer.Option("--baseline", help="Run the same trips again in a store that keeps its "
+                     "first guesses, and plot its false alarms next to the learning store's"),
+    ] = False,
     data: Annotated[
         Path | None, typer.Option(help="The shared data folder [$AISLE_SHARED_DATA or ../shared]")
     ] = None,
@@ -226,19 +240,31 @@ def simulate_command(
                        budget=budget, json_out=json_out, device_token=device_token,
                        staff_user=staff_user, staff_password=staff_password)  # fmt: skip
         return
+    if baseline and no_learning:
+        err.print("[red]--baseline compares learning with --no-learning: give one of them[/red]")
+        raise typer.Exit(2)
     store = Store(budget=budget, audits=audits, learning=not no_learning)
     try:
         outcomes = run_with_progress(trips, seed=seed, behaviour=behaviour, store=store,
                                      data=data, console=err)  # fmt: skip
+        unlearned = (
+            run_with_progress(trips, seed=seed, behaviour=behaviour, data=data, console=err,
+                              store=Store(budget=budget, audits=audits, learning=False))
+            if baseline else None
+        )  # fmt: skip
     except FileNotFoundError as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     result = report(outcomes)
     out.print(results_table(result))
-    for path in write_plots(outcomes, result, out_dir, budget=budget):
+    base = None if unlearned is None else report(unlearned)
+    if base is not None:
+        out.print(results_table(base, title="The same trips, weights not learned"))
+    for path in write_plots(outcomes, result, out_dir, budget=budget, baseline=unlearned):
         err.print(f"wrote {path}")
     if json_out:
-        print(json.dumps(result.figures()))
+        figures = result.figures()
+        print(json.dumps(figures if base is None else {**figures, "baseline": base.figures()}))
 
 
 def _simulate_http(

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from aisle.domain.verify import Decision
-from aisle.sim.report import Report, curve
+from aisle.sim.report import Report, curve, false_alert, flagged_honest, per_1000
 from aisle.sim.runner import TripOutcome
 
 __all__ = ["write_plots"]
 
 
 def write_plots(
-    outcomes: Sequence[TripOutcome], result: Report, folder: Path, *, budget: int
-) -> list[Path]:
-    """Catch rate against review rate, false alerts over the run, catch rate by weight."""
+    outcomes: Sequence[TripOutcome], result: Report, folder: Path, *, budget: int,
+    baseline: Sequence[TripOutcome] | None = None,
+) -> list[Path]:  # fmt: skip
+    """Catch rate against review rate, false alarms over the run (and over the same trips in a
+    store that does not learn, where ``baseline`` has them), catch rate by weight."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -35,18 +36,23 @@ def write_plots(
     ax.legend()
     written.append(_save(fig, folder / "catch-vs-review-rate.png"))
 
-    size = max(len(outcomes) // 20, 1)
-    xs, ys = [], []
-    for start in range(0, len(outcomes), size):
-        chunk = outcomes[start : start + size]
-        alerts = sum(1 for o in chunk if o.decision is Decision.REVIEW and not o.losses)
-        xs.append(start + len(chunk))
-        ys.append(1000 * alerts / len(chunk))
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(xs, ys, marker="o")
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    runs = [("", outcomes, "-")]
+    if baseline is not None:
+        runs.append((", weights not learned", baseline, "--"))
+    for suffix, run, style in runs:
+        for which, label, colour in (
+            (flagged_honest, "honest trips flagged at checkout", "tab:orange"),
+            (false_alert, "false alerts: reviews, nothing unpaid", "tab:blue"),
+        ):
+            xs, ys = _over_run(run, which)
+            ax.plot(xs, ys, style, marker="o" if style == "-" else None, markersize=3,
+                    color=colour, label=label + suffix)  # fmt: skip
     ax.set_xlabel("trips so far")
-    ax.set_ylabel("false alerts per 1,000 trips")
-    ax.set_title("False alerts as the store learns its products' weights")
+    ax.set_ylabel("per 1,000 trips (each twentieth of the run)")
+    ax.set_ylim(bottom=0)
+    ax.set_title("False alarms as the store learns its products' weights")
+    ax.legend(fontsize="small")
     written.append(_save(fig, folder / "false-alerts-over-run.png"))
 
     labels = list(result.by_band)
@@ -61,6 +67,18 @@ def write_plots(
     ax.set_title("Catch rate by the weight of what left unpaid")
     written.append(_save(fig, folder / "catch-by-weight.png"))
     return written
+
+
+def _over_run(
+    outcomes: Sequence[TripOutcome], which: Callable[[TripOutcome], bool]
+) -> tuple[list[int], list[float]]:
+    size = max(len(outcomes) // 20, 1)
+    xs, ys = [], []
+    for start in range(0, len(outcomes), size):
+        chunk = outcomes[start : start + size]
+        xs.append(start + len(chunk))
+        ys.append(per_1000(chunk, which))
+    return xs, ys
 
 
 def _save(fig: object, path: Path) -> Path:

@@ -2,21 +2,36 @@
 
 A mistake is *caught* when its trip went to review (or, counted apart, to a random audit); only
 mistakes still open at checkout that leave goods unpaid count (one the shopper put right, or an
-overpayment, is not a loss). A *false alert* is a review of a trip with nothing unpaid. The
-curve of catch rate against review rate moves one fixed threshold over the run's stored risks:
-what any budget would have caught on these trips.
+overpayment, is not a loss). Two kinds of false alarm are counted, by fifths of the run so
+that learning shows: a trip *flagged honest* ended with a finding (the cart said attention or
+review) though every mistake on it, if any, was put right; a *false alert* is a review of a trip
+with nothing unpaid. The weight model decides the first; the second is also bounded by the review
+budget, which spends itself on the riskiest trips whatever they are. The curve of catch rate
+against review rate moves one fixed threshold over the run's stored risks: what any budget would
+have caught on these trips.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from aisle.domain.verify import Decision
+from aisle.domain.verify import Decision, Severity
 from aisle.sim.runner import TripOutcome
 from aisle.sim.shoppers import ErrorKind
 
-__all__ = ["BANDS", "Rate", "Report", "curve", "report"]
+__all__ = [
+    "BANDS",
+    "Rate",
+    "Report",
+    "by_fifth",
+    "curve",
+    "false_alert",
+    "flagged_honest",
+    "per_1000",
+    "report",
+]
 
 BANDS = (("<100 g", 0, 100_000), ("100-500 g", 100_000, 500_000), (">=500 g", 500_000, 10**12))
 UNSCANNED = (ErrorKind.FORGOT_SCAN, ErrorKind.NO_SCAN)
@@ -47,11 +62,21 @@ class Report:
     swaps_30g: Rate
     resolved_by_shopper: int
     false_alerts_per_1000: float
-    false_alerts_early: float  # per 1,000 trips, first fifth of the run
-    false_alerts_late: float  # last fifth
+    false_alerts_by_fifth: tuple[float, ...]  # per 1,000 trips, each fifth of the run in order
+    flagged_honest_per_1000: float
+    flagged_honest_by_fifth: tuple[float, ...]
     unpaid_minor: int  # everything that would have left unpaid
     left_unpaid_minor: int  # what did: trips neither reviewed nor audited
     overpaid_minor: int
+
+    @property
+    def false_alerts_early(self) -> float:
+        """Per 1,000 trips, the first fifth of the run."""
+        return self.false_alerts_by_fifth[0]
+
+    @property
+    def false_alerts_late(self) -> float:
+        return self.false_alerts_by_fifth[-1]
 
     def figures(self) -> dict[str, object]:
         def rate(r: Rate) -> float | None:
@@ -68,6 +93,9 @@ class Report:
             "false_alerts_per_1000": round(self.false_alerts_per_1000, 1),
             "false_alerts_early_per_1000": round(self.false_alerts_early, 1),
             "false_alerts_late_per_1000": round(self.false_alerts_late, 1),
+            "false_alerts_by_fifth": [round(x, 1) for x in self.false_alerts_by_fifth],
+            "flagged_honest_per_1000": round(self.flagged_honest_per_1000, 1),
+            "flagged_honest_by_fifth": [round(x, 1) for x in self.flagged_honest_by_fifth],
             "unpaid_minor": self.unpaid_minor,
             "left_unpaid_minor": self.left_unpaid_minor,
             "catch_by_kind": {k: rate(r) for k, r in self.by_kind.items()},
@@ -83,11 +111,27 @@ def _rate(pairs: Sequence[tuple[TripOutcome, object]]) -> Rate:
     )
 
 
-def _false_alerts(outcomes: Sequence[TripOutcome]) -> float:
-    if not outcomes:
-        return 0.0
-    n = sum(1 for o in outcomes if o.decision is Decision.REVIEW and not o.losses)
-    return 1000 * n / len(outcomes)
+def false_alert(outcome: TripOutcome) -> bool:
+    """A review of a trip with nothing unpaid."""
+    return outcome.decision is Decision.REVIEW and not outcome.losses
+
+
+def flagged_honest(outcome: TripOutcome) -> bool:
+    """A trip that ended with a finding though no mistake on it was left open."""
+    return outcome.status is not Severity.CLEAR and all(e.resolved for e in outcome.errors)
+
+
+def per_1000(outcomes: Sequence[TripOutcome], which: Callable[[TripOutcome], bool]) -> float:
+    return 1000 * sum(1 for o in outcomes if which(o)) / len(outcomes) if outcomes else 0.0
+
+
+def by_fifth(
+    outcomes: Sequence[TripOutcome], which: Callable[[TripOutcome], bool]
+) -> tuple[float, ...]:
+    """Per 1,000 trips in each fifth of the run, in order (the last takes the remainder)."""
+    fifth = max(len(outcomes) // 5, 1)
+    cuts = [min(k * fifth, len(outcomes)) for k in range(5)] + [len(outcomes)]
+    return tuple(per_1000(outcomes[a:b], which) for a, b in itertools.pairwise(cuts))
 
 
 def report(outcomes: Sequence[TripOutcome]) -> Report:
@@ -102,7 +146,6 @@ def report(outcomes: Sequence[TripOutcome]) -> Report:
         label: _rate([(o, e) for o, e in losses if low <= e.weight_mg < high])
         for label, low, high in BANDS
     }
-    fifth = max(len(outcomes) // 5, 1)
     return Report(
         trips=len(outcomes),
         units=sum(o.units for o in outcomes),
@@ -119,9 +162,10 @@ def report(outcomes: Sequence[TripOutcome]) -> Report:
             [(o, e) for o, e in losses if e.kind is ErrorKind.SWAP and e.weight_mg >= 30_000]
         ),
         resolved_by_shopper=sum(1 for o in outcomes for e in o.errors if e.resolved),
-        false_alerts_per_1000=_false_alerts(outcomes),
-        false_alerts_early=_false_alerts(outcomes[:fifth]),
-        false_alerts_late=_false_alerts(outcomes[-fifth:]),
+        false_alerts_per_1000=per_1000(outcomes, false_alert),
+        false_alerts_by_fifth=by_fifth(outcomes, false_alert),
+        flagged_honest_per_1000=per_1000(outcomes, flagged_honest),
+        flagged_honest_by_fifth=by_fifth(outcomes, flagged_honest),
         unpaid_minor=sum(e.value_minor for _, e in losses),
         left_unpaid_minor=sum(e.value_minor for o, e in losses if not o.checked),
         overpaid_minor=-sum(
