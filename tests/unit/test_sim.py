@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from pathlib import Path
 
+from typer.testing import CliRunner, Result
+
+from aisle.cli import app
 from aisle.domain.catalog import NetContent
 from aisle.domain.verify import Decision, Severity
 from aisle.sim.catalog import SimCatalog, SimProduct, load_catalog, make_product
-from aisle.sim.report import curve, report
+from aisle.sim.report import Report, by_fifth, curve, per_1000, report
 from aisle.sim.runner import Store, TripOutcome, run_trip, simulate
 from aisle.sim.shoppers import Behaviour, ErrorKind, plan_trip
 
@@ -102,6 +106,37 @@ def test_the_report_counts_add_up() -> None:
     assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in itertools.pairwise(points))
 
 
+def test_false_alarms_fall_as_the_store_learns_what_a_glass_bottle_weighs() -> None:
+    # 0.75 l of wine in 380 to 620 g of glass: far over a guess from its net content
+    wine = make_product(gtin="6", name="VINO 0,75L", category="wine", price_minor=599,
+                        net=NetContent(amount=750, unit="ml"), weighed=False, pack="wine_glass",
+                        rng=random.Random(5))  # fmt: skip
+    catalog = SimCatalog(
+        products={"wine": (wine,), "milk": (MILK,)}, baskets=(("wine", "milk"), ("wine",))
+    )
+
+    def run(learning: bool) -> Report:
+        return report(simulate(catalog, 60, seed=3, behaviour=CAREFUL,
+                               store=Store(learning=learning)))  # fmt: skip
+
+    learned, unlearned = run(True), run(False)
+    # no shopper made a mistake, so every finding was a false alarm
+    assert learned.flagged_honest_by_fifth[0] > 0 and learned.flagged_honest_by_fifth[-1] == 0
+    assert unlearned.flagged_honest_by_fifth == (1000.0,) * 5  # the guess stays wrong
+    assert learned.false_alerts_per_1000 < unlearned.false_alerts_per_1000
+
+
+def test_the_run_is_cut_into_fifths_in_order_the_last_taking_the_remainder() -> None:
+    trips = range(12)  # fifths of 2, 2, 2, 2 and 4 trips
+
+    def flagged(k: int) -> bool:
+        return k in (1, 4, 5, 9)
+
+    assert by_fifth(trips, flagged) == (500.0, 0.0, 1000.0, 0.0, 250.0)
+    assert per_1000(trips, flagged) == 1000 * 4 / 12
+    assert by_fifth(range(3), flagged) == (0.0, 1000.0, 0.0, 0.0, 0.0)  # fewer trips than fifths
+
+
 def test_the_same_seed_gives_the_same_run() -> None:
     def run() -> list[tuple[int, Decision, tuple[str, ...]]]:
         outcomes = simulate(CATALOG, 15, seed=9, behaviour=Behaviour(theft_rate=0.2))
@@ -117,3 +152,24 @@ def test_real_baskets_map_onto_real_products_with_true_weights(shared_data: Path
     assert all(p.net is not None and p.true_net_mg > 0 for p in packed)
     outcomes = simulate(catalog, 10, seed=1)
     assert sum(o.readings for o in outcomes) > 10 * 80 * 30  # 80 Hz, trips of half a minute+
+
+
+def test_the_command_plays_the_same_trips_in_a_store_that_does_not_learn(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    def simulate_command(*extra: str) -> Result:
+        return CliRunner().invoke(app, ["simulate", "--trips", "20", "--data", str(shared_data),
+                                        "--out", str(tmp_path), *extra])  # fmt: skip
+
+    result = simulate_command("--baseline", "--json")
+    assert result.exit_code == 0, result.output
+    assert "The same trips, weights not learned" in result.output
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    assert figures["trips"] == figures["baseline"]["trips"] == 20
+    # the same shoppers make the same mistakes in both stores
+    assert figures["unpaid_minor"] == figures["baseline"]["unpaid_minor"]
+    assert len(figures["flagged_honest_by_fifth"]) == 5
+    assert (tmp_path / "false-alerts-over-run.png").is_file()
+
+    refused = simulate_command("--baseline", "--no-learning")
+    assert refused.exit_code == 2 and "give one of them" in refused.output

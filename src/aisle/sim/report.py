@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from aisle.domain.verify import Decision, Severity
 from aisle.sim.runner import TripOutcome
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 BANDS = (("<100 g", 0, 100_000), ("100-500 g", 100_000, 500_000), (">=500 g", 500_000, 10**12))
+T = TypeVar("T")
 UNSCANNED = (ErrorKind.FORGOT_SCAN, ErrorKind.NO_SCAN)
 
 
@@ -121,13 +123,11 @@ def flagged_honest(outcome: TripOutcome) -> bool:
     return outcome.status is not Severity.CLEAR and all(e.resolved for e in outcome.errors)
 
 
-def per_1000(outcomes: Sequence[TripOutcome], which: Callable[[TripOutcome], bool]) -> float:
+def per_1000(outcomes: Sequence[T], which: Callable[[T], bool]) -> float:
     return 1000 * sum(1 for o in outcomes if which(o)) / len(outcomes) if outcomes else 0.0
 
 
-def by_fifth(
-    outcomes: Sequence[TripOutcome], which: Callable[[TripOutcome], bool]
-) -> tuple[float, ...]:
+def by_fifth(outcomes: Sequence[T], which: Callable[[T], bool]) -> tuple[float, ...]:
     """Per 1,000 trips in each fifth of the run, in order (the last takes the remainder)."""
     fifth = max(len(outcomes) // 5, 1)
     cuts = [min(k * fifth, len(outcomes)) for k in range(5)] + [len(outcomes)]
