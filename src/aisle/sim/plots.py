@@ -36,7 +36,7 @@ def write_plots(
     ax.legend()
     written.append(_save(fig, folder / "catch-vs-review-rate.png"))
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(8, 5))
     runs = [("", outcomes, "-")]
     if baseline is not None:
         runs.append((", weights not learned", baseline, "--"))
@@ -52,7 +52,7 @@ def write_plots(
     ax.set_ylabel("per 1,000 trips (each twentieth of the run)")
     ax.set_ylim(bottom=0)
     ax.set_title("False alarms as the store learns its products' weights")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
     written.append(_save(fig, folder / "false-alerts-over-run.png"))
 
     labels = list(result.by_band)
