@@ -73,7 +73,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from aisle.cli_simulate import results_table
+from aisle.cli_simulate import fifths_text, results_table
 from aisle.domain.verify import (
     DetectorSettings,
     ListChange,
@@ -348,6 +348,7 @@ def learning_figures(results: Sequence[Report], baselines: Sequence[Report]) -> 
     def fifths(values: Sequence[float]) -> list[float]:
         return [round(v, 1) for v in values]
 
+    unlearned = pool(baselines)
     return {
         "flagged_honest_by_fifth_per_seed": [fifths(r.flagged_honest_by_fifth) for r in results],
         "unlearned_flagged_honest_by_fifth_per_seed": [
@@ -362,8 +363,8 @@ def learning_figures(results: Sequence[Report], baselines: Sequence[Report]) -> 
         "false_alerts_per_1000": total(results, "false_alerts_per_1000"),
         "unlearned_false_alerts_per_1000": total(baselines, "false_alerts_per_1000"),
         "unlearned_reviews_per_1000": total(baselines, "reviews_per_1000"),
-        "unlearned_catch_unscanned_100g": pool(baselines)["catch_unscanned_100g"],
-        "unlearned_catch_swaps_30g": pool(baselines)["catch_swaps_30g"],
+        "unlearned_catch_unscanned_100g": unlearned["catch_unscanned_100g"],
+        "unlearned_catch_swaps_30g": unlearned["catch_swaps_30g"],
         "flagged_honest_fall_every_store": all(
             r.flagged_honest_by_fifth[-1] < r.flagged_honest_by_fifth[0] for r in results
         ),
@@ -382,14 +383,11 @@ def learning_table(results: Sequence[Report], baselines: Sequence[Report], seed:
                   "not learning"):  # fmt: skip
         table.add_column(label, justify="left" if label == "store" else "right")
 
-    def fifths(values: Sequence[float]) -> str:
-        return " → ".join(f"{v:.0f}" for v in values)
-
     for k, (r, b) in enumerate(zip(results, baselines, strict=True)):
         table.add_row(
-            f"seed {seed + k}", fifths(r.flagged_honest_by_fifth),
-            fifths(b.flagged_honest_by_fifth), fifths(r.false_alerts_by_fifth),
-            fifths(b.false_alerts_by_fifth),
+            f"seed {seed + k}", fifths_text(r.flagged_honest_by_fifth),
+            fifths_text(b.flagged_honest_by_fifth), fifths_text(r.false_alerts_by_fifth),
+            fifths_text(b.false_alerts_by_fifth),
         )  # fmt: skip
     return table
 

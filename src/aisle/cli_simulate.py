@@ -13,6 +13,7 @@ it; the server decides reviews and audits itself (:mod:`aisle.sim.http`).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from aisle.sim.http import HttpTrip, StoreServer
 
 __all__ = [
+    "fifths_text",
     "http_figures",
     "http_table",
     "results_table",
@@ -67,13 +69,13 @@ def results_table(result: Report, *, title: str = "Simulated trips") -> Table:
     rows += [(f"caught: {band}", _pct(r), str(r.total)) for band, r in result.by_band.items()]
     rows += [
         ("honest trips flagged at checkout per 1,000", f"{result.flagged_honest_per_1000:.1f}", ""),
-        ("  each fifth of the run", _fifths(result.flagged_honest_by_fifth), ""),
+        ("  each fifth of the run", fifths_text(result.flagged_honest_by_fifth), ""),
         (
             "false alerts (reviews, nothing unpaid) per 1,000",
             f"{result.false_alerts_per_1000:.1f}",
             "",
         ),
-        ("  each fifth of the run", _fifths(result.false_alerts_by_fifth), ""),
+        ("  each fifth of the run", fifths_text(result.false_alerts_by_fifth), ""),
         ("value that would have left unpaid", f"{result.unpaid_minor / 100:.2f}", ""),
         ("value that left unpaid (not checked)", f"{result.left_unpaid_minor / 100:.2f}", ""),
         ("shoppers overcharged (uncorrected)", f"{result.overpaid_minor / 100:.2f}", ""),
@@ -83,7 +85,8 @@ def results_table(result: Report, *, title: str = "Simulated trips") -> Table:
     return table
 
 
-def _fifths(values: tuple[float, ...]) -> str:
+def fifths_text(values: Sequence[float]) -> str:
+    """Figures per fifth of a run, in order: ``90 → 63 → 46 → 33 → 27``."""
     return " → ".join(f"{v:.0f}" for v in values)
 
 
