@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from aisle.domain.verify import Decision
@@ -108,14 +115,23 @@ def _progress(console: Console) -> Progress:
 
 
 def run_with_progress(
-    trips: int, *, seed: int, behaviour: Behaviour, store: Store, data: Path | None,
+    trips: int, *, seed: int, behaviour: Behaviour, stores: Sequence[Store], data: Path | None,
     console: Console,
-) -> list[TripOutcome]:  # fmt: skip
+) -> list[list[TripOutcome]]:  # fmt: skip
+    """The same trips in each store, one after the other, over one reading of the catalog."""
     catalog = _catalog(data, seed, console)
+    runs = []
     with _progress(console) as progress:
-        task = progress.add_task("Trips", total=trips)
-        return simulate(catalog, trips, seed=seed, behaviour=behaviour, store=store,
-                        on_trip=lambda _: progress.advance(task))  # fmt: skip
+        for k, store in enumerate(stores):
+            label = "Trips" if k == 0 else "The same trips, weights not learned"
+            task = progress.add_task(label, total=trips)
+
+            def advance(_: TripOutcome, task: TaskID = task) -> None:
+                progress.advance(task)
+
+            runs.append(simulate(catalog, trips, seed=seed, behaviour=behaviour, store=store,
+                                 on_trip=advance))  # fmt: skip
+    return runs
 
 
 def run_http_with_progress(
@@ -246,15 +262,13 @@ def simulate_command(
     if baseline and no_learning:
         err.print("[red]--baseline compares learning with --no-learning: give one of them[/red]")
         raise typer.Exit(2)
-    store = Store(budget=budget, audits=audits, learning=not no_learning)
+    stores = [Store(budget=budget, audits=audits, learning=not no_learning)]
+    if baseline:
+        stores.append(Store(budget=budget, audits=audits, learning=False))
     try:
-        outcomes = run_with_progress(trips, seed=seed, behaviour=behaviour, store=store,
-                                     data=data, console=err)  # fmt: skip
-        unlearned = (
-            run_with_progress(trips, seed=seed, behaviour=behaviour, data=data, console=err,
-                              store=Store(budget=budget, audits=audits, learning=False))
-            if baseline else None
-        )  # fmt: skip
+        outcomes, *rest = run_with_progress(trips, seed=seed, behaviour=behaviour,
+                                            stores=stores, data=data, console=err)  # fmt: skip
+        unlearned = rest[0] if rest else None
     except FileNotFoundError as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
