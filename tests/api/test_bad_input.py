@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.api.conftest import Api, Cart
 from tests.support.store import ean, packaged
@@ -156,3 +160,79 @@ def test_a_refused_event_id_gets_the_same_refusal_again(api: Api, cart: Cart) ->
     assert (again.status_code, again.json()) == (422, first.json())
     fresh = cart.send({"type": "scan", "code": "4011", "weight_g": 500}, event_id="weigh-2")
     assert fresh.status_code == 200
+
+
+# -- whatever a client sends ------------------------------------------------------------------
+
+EVENT_TYPES = ["scan", "remove", "set_quantity", "identify_member", "present_coupon", "weight",
+               "declare_own_item", "shopping_list", "choose_list_entry", "teleport"]  # fmt: skip
+FIELDS = ["code", "weight_g", "t_ms", "line_id", "quantity", "loyalty_code", "samples", "text",
+          "entry_id", "gtin", "price"]  # fmt: skip
+ODD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["0", "-1", "1e400", "NaN", "4006381333931", "l1", "x" * 300]),
+)
+"""Values a buggy or hostile client might put anywhere: huge and negative integers, NaN and
+infinities (Python's JSON writes them, and reads them back), text where numbers belong."""
+VALUES = st.recursive(
+    ODD, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=8,
+)  # fmt: skip
+READINGS = st.lists(st.lists(ODD, min_size=2, max_size=2), min_size=1, max_size=20)
+
+
+@st.composite
+def odd_events(draw: st.DrawFn) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "event_id": uuid.uuid4().hex,
+        "type": draw(st.sampled_from(EVENT_TYPES)),
+    }
+    for name in draw(st.lists(st.sampled_from(FIELDS), max_size=4, unique=True)):
+        event[name] = draw(READINGS | VALUES if name == "samples" else VALUES)
+    return event
+
+
+def send_raw(api: Api, cart: Cart, event: dict[str, Any]) -> Any:
+    return api.client.post(
+        f"/api/v1/carts/{cart.cart_id}/events",
+        content=json.dumps(event, allow_nan=True),
+        headers={**cart.auth, "Content-Type": "application/json"},
+    )
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(event=odd_events())
+def test_no_event_a_client_sends_breaks_the_server_and_a_refused_one_changes_nothing(
+    api: Api, event: dict[str, Any]
+) -> None:
+    cart = api.new_cart()  # one per example: the API's fixture lives across them
+    cart.scan(ean(packaged(1)[0]))
+    before = (cart.state(), stream_length(api, cart))
+    response = send_raw(api, cart, event)
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert response.json()["error"]["message"]
+        assert (cart.state(), stream_length(api, cart)) == before
+    cart.state()  # and the cart still reads back
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(readings=READINGS)
+def test_odd_scale_readings_never_break_the_cart_or_its_next_scan(
+    api: Api, readings: list[list[Any]]
+) -> None:
+    cart = api.new_cart()
+    response = send_raw(
+        api, cart, {"event_id": uuid.uuid4().hex, "type": "weight", "samples": readings}
+    )
+    assert response.status_code < 500, response.text
+    assert cart.scan(ean(packaged(2)[1]), t_ms=2**40).status_code == 200
+    assert cart.state()["verification"]["status"] in ("clear", "attention", "review")
