@@ -140,8 +140,10 @@ def measure(rule: str, trips: int, seed: int) -> dict[str, float | int]:
             if rest is None:
                 continue
             k = at
-            while k > 0 and (lv := shown[k - 1]) is not None and abs(lv - step.level_mg) <= (
-                ALLOWANCE_MG
+            while (
+                k > 0
+                and (lv := shown[k - 1]) is not None
+                and abs(lv - step.level_mg) <= ALLOWANCE_MG
             ):
                 k -= 1
             stands.append((times[k] if k < at else step.t_ms) - rest)
