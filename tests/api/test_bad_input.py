@@ -197,6 +197,8 @@ def odd_events(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def send_raw(api: Api, cart: Cart, event: dict[str, Any]) -> Any:
+    """:meth:`Cart.send`, but written as Python's JSON writes it: NaN and infinities too, which
+    the client library's strict JSON refuses to send."""
     return api.client.post(
         f"/api/v1/carts/{cart.cart_id}/events",
         content=json.dumps(event, allow_nan=True),
