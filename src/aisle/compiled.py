@@ -1,18 +1,20 @@
-"""Modules compiled with mypyc, and a guard that never lets a stale build run.
+"""Compiled modules, and a guard that never lets a stale build run.
 
 The pricing programme (:mod:`aisle.domain.pricing._programme`, the dynamic programme every scan
 runs) is plain, strictly typed Python. mypyc, the compiler that ships with mypy, turns it into a
 C extension that runs the same code faster: on ``benchmarks/pricing.py``, a full basket from
-scratch in about 60 % of the time. ``scripts/setup`` builds it (:func:`main`); without a build
-the source runs, as it always could (``scripts/setup run`` installs no mypy, so the demo store
-runs the source).
+scratch in about 60 % of the time. Its plain forward pass also exists in C
+(:data:`NATIVE`: ``aisle/domain/pricing/_kernel.c``), which the programme uses where it is built
+and current, and which runs that pass some 20 times faster than the Python. ``scripts/setup``
+builds both (:func:`main`); without a build the Python runs, as it always could
+(``scripts/setup run`` installs no mypy, so the demo store runs the source).
 
 A build sits next to its source, and Python imports an extension before a source of the same
 name, even after the source has changed. So :func:`install` (called when the ``aisle`` package
 is imported) puts a finder in front of Python's own: it lets a build load only while its
 source still has the digest recorded when it was built (``compiled.json``, beside this file),
 and otherwise imports the source and warns. ``AISLE_PURE_PYTHON=1`` imports the sources
-always: the test suite runs the pricing tests both ways.
+always (and no C kernel): the test suite runs the pricing tests both ways.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Literal
 
 __all__ = [
     "COMPILED",
+    "NATIVE",
     "PURE",
     "StaleBuild",
     "build",
@@ -48,6 +51,11 @@ __all__ = [
 
 COMPILED = ("aisle.domain.pricing._programme",)
 """The modules mypyc compiles: the programme's loops are where a scan spends its time."""
+
+NATIVE = ("aisle.domain.pricing._kernel",)
+"""Modules written in C (``.c`` beside the package's sources), built with setuptools. There is
+no Python module of the same name: where the build is missing or stale, importing one raises
+:class:`ImportError`, and its caller runs its Python instead."""
 
 PURE = "AISLE_PURE_PYTHON"
 """Set to 1, the sources run even where a build is current."""
@@ -63,8 +71,8 @@ class StaleBuild(UserWarning):
 
 
 def source_of(name: str) -> Path:
-    """The source file of module ``name`` in this tree."""
-    return _SRC.joinpath(*name.split(".")).with_suffix(".py")
+    """The source file of module ``name`` in this tree (C for :data:`NATIVE`)."""
+    return _SRC.joinpath(*name.split(".")).with_suffix(".c" if name in NATIVE else ".py")
 
 
 def _digest(source: Path) -> str:
@@ -112,18 +120,25 @@ def judge(name: str, source: Path, manifest: Path = _MANIFEST, honour_pure: bool
 
 
 class _Guard(importlib.abc.MetaPathFinder):
-    """Imports the source of a compiled module unless its build is current."""
+    """Imports the source of a compiled module unless its build is current; refuses a native
+    module (``native``, source in C) unless its build is current."""
 
-    def __init__(self, names: Sequence[str], manifest: Path) -> None:
+    def __init__(self, names: Sequence[str], manifest: Path, native: Sequence[str] = ()) -> None:
         self.names = frozenset(names)
+        self.native = frozenset(native)
         self.manifest = manifest
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        if fullname not in self.names or path is None:
+        if path is None:
             return None
         stem = fullname.rpartition(".")[2]
+        if fullname in self.native:
+            self._native(fullname, stem, path)
+            return None  # current: Python's own finder loads the build
+        if fullname not in self.names:
+            return None
         for entry in path:
             source = Path(entry) / f"{stem}.py"
             if not source.is_file():
@@ -141,23 +156,66 @@ class _Guard(importlib.abc.MetaPathFinder):
             return importlib.util.spec_from_file_location(fullname, source)
         return None
 
+    def _native(self, fullname: str, stem: str, path: Sequence[str]) -> None:
+        """Raise :class:`ImportError` unless the native build is current."""
+        for entry in path:
+            source = Path(entry) / f"{stem}.c"
+            if not source.is_file():
+                continue
+            verdict = judge(fullname, source, self.manifest)
+            if verdict == "compiled":
+                return
+            if verdict == "stale":
+                warnings.warn(
+                    f"the build of {fullname} was made from another version of {source} or is "
+                    "incomplete; running the Python instead (scripts/setup rebuilds it)",
+                    StaleBuild,
+                    stacklevel=2,
+                )
+            raise ImportError(f"{fullname}: no current build ({verdict})", name=fullname)
 
-def install(names: Sequence[str] = COMPILED, manifest: Path = _MANIFEST) -> None:
+
+def install(
+    names: Sequence[str] = COMPILED, manifest: Path = _MANIFEST, native: Sequence[str] = NATIVE
+) -> None:
     """Put the guard in front of Python's finders (once)."""
     if not any(isinstance(finder, _Guard) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _Guard(names, manifest))
+        sys.meta_path.insert(0, _Guard(names, manifest, native))
 
 
 def state(honour_pure: bool = True) -> dict[str, State]:
-    """For each compiled module, what runs (or will, once imported)."""
-    return {name: judge(name, source_of(name), _MANIFEST, honour_pure) for name in COMPILED}
+    """For each compiled or native module, what runs (or will, once imported)."""
+    return {
+        name: judge(name, source_of(name), _MANIFEST, honour_pure) for name in COMPILED + NATIVE
+    }
 
 
-def build(names: Sequence[str] = COMPILED, quiet: bool = False) -> dict[str, str]:
-    """Compile ``names`` with mypyc beside their sources and record their digests; returns
-    them. mypyc needs mypy (the test extras) and a C compiler. The build runs in a copy of the
-    package, so that nothing half-built is ever beside a source."""
-    sources = {name: source_of(name) for name in names}
+_NATIVE_BUILD = """
+import sys
+from setuptools import Distribution, Extension
+from setuptools.command.build_ext import build_ext
+
+modules = sys.argv[1:]
+extensions = [
+    Extension(name, [name.replace(".", "/") + ".c"], extra_compile_args=["-O2"])
+    for name in modules
+]
+command = build_ext(Distribution({"name": "aisle-native", "ext_modules": extensions}))
+command.inplace = True
+command.ensure_finalized()
+command.run()
+"""
+"""Builds :data:`NATIVE` modules in place in the copy (``python -c``, with the names)."""
+
+
+def build(
+    names: Sequence[str] = COMPILED, quiet: bool = False, native: Sequence[str] = NATIVE
+) -> dict[str, str]:
+    """Compile ``names`` with mypyc and ``native`` with the C compiler beside their sources and
+    record their digests; returns them. mypyc needs mypy (the test extras), both need a C
+    compiler and Python's headers. The build runs in a copy of the package, so that nothing
+    half-built is ever beside a source."""
+    sources = {name: source_of(name) for name in (*names, *native)}
     with tempfile.TemporaryDirectory(prefix="aisle-mypyc-") as tmp:
         work = Path(tmp)
         shutil.copytree(
@@ -168,19 +226,28 @@ def build(names: Sequence[str] = COMPILED, quiet: bool = False) -> dict[str, str
         files = [str(path.relative_to(_SRC)) for path in sources.values()]
         # the digests of what is compiled: the copy, not the sources, which may change meanwhile
         digests = {name: _digest(work / file) for name, file in zip(sources, files, strict=True)}
-        subprocess.run(
-            [sys.executable, "-m", "mypyc", *files],
-            cwd=work,
-            check=True,
-            stdout=subprocess.DEVNULL if quiet else None,
-        )
+        typed = [str(source_of(name).relative_to(_SRC)) for name in names]
+        if typed:
+            subprocess.run(
+                [sys.executable, "-m", "mypyc", *typed],
+                cwd=work,
+                check=True,
+                stdout=subprocess.DEVNULL if quiet else None,
+            )
+        if native:
+            subprocess.run(
+                [sys.executable, "-c", _NATIVE_BUILD, *native],
+                cwd=work,
+                check=True,
+                stdout=subprocess.DEVNULL if quiet else None,
+            )
         made = [
             path
             for path in work.rglob("*")
             if path.suffix in (".so", ".pyd") and "build" not in path.relative_to(work).parts
         ]
         if not made:
-            raise RuntimeError("mypyc built nothing")
+            raise RuntimeError("the build made nothing")
         _MANIFEST.unlink(missing_ok=True)  # until the new builds are all in place: none loads
         for path in made:
             target = _SRC / path.relative_to(work)

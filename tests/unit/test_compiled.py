@@ -93,9 +93,63 @@ def test_what_scripts_setup_built_is_what_the_suite_runs() -> None:
         pytest.skip("the pure pass runs the source on purpose")
     from aisle.domain.pricing import _programme
 
-    assert compiled.state() == dict.fromkeys(compiled.COMPILED, "compiled")
+    assert compiled.state() == dict.fromkeys(compiled.COMPILED + compiled.NATIVE, "compiled")
     assert _programme.__file__ is not None
     assert _programme.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+    assert _programme._KERNEL is not None  # and the programme runs the C kernel
+
+
+@pytest.fixture
+def native(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A package ``guarded`` with a native module ``quick``: its C source and a "build" beside
+    it that is not a real extension, and no Python of the same name."""
+    folder = tmp_path / "guarded"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    (folder / "quick.c").write_text("/* the kernel */\n")
+    (folder / f"quick{SUFFIX}").write_bytes(b"not an extension")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv(compiled.PURE, raising=False)
+    yield folder
+    for name in ("guarded.quick", "guarded"):
+        sys.modules.pop(name, None)
+
+
+def record_native(manifest: Path, source: Path) -> None:
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    files = [f"guarded/quick{SUFFIX}"]
+    manifest.write_text(json.dumps({"modules": {"guarded.quick": digest}, "files": files}))
+
+
+def test_a_current_native_build_is_left_to_pythons_finder(native: Path) -> None:
+    manifest = native / "m.json"
+    record_native(manifest, native / "quick.c")
+    guard = _Guard([], manifest, ["guarded.quick"])
+    assert guard.find_spec("guarded.quick", [str(native)]) is None
+
+
+@pytest.mark.parametrize("case", ["stale", "no build", "pure"])
+def test_a_native_module_without_a_current_build_is_not_imported(
+    native: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its caller gets ImportError and runs its Python; a stale build also warns."""
+    manifest = native / "m.json"
+    record_native(manifest, native / "quick.c")
+    if case == "stale":
+        (native / "quick.c").write_text("/* the kernel, edited since its build */\n")
+    elif case == "no build":
+        (native / f"quick{SUFFIX}").unlink()
+    else:
+        monkeypatch.setenv(compiled.PURE, "1")
+    guard = _Guard([], manifest, ["guarded.quick"])
+    monkeypatch.setattr(sys, "meta_path", [guard, *sys.meta_path])
+    if case == "stale":
+        with pytest.warns(StaleBuild, match="guarded.quick was made from another version"):
+            with pytest.raises(ImportError, match="no current build"):
+                importlib.import_module("guarded.quick")
+    else:
+        with pytest.raises(ImportError, match="no current build"):
+            importlib.import_module("guarded.quick")
 
 
 def test_importing_aisle_puts_the_guard_before_pythons_own_finders() -> None:
@@ -136,7 +190,7 @@ def test_a_build_is_current_with_every_file_it_made(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(subprocess, "run", fake_mypyc(edit=None))
-    build(["aisle.fast"], quiet=True)
+    build(["aisle.fast"], quiet=True, native=())
     source, manifest = tree / "aisle" / "fast.py", tree / "aisle" / "compiled.json"
     assert judge("aisle.fast", source, manifest) == "compiled"
     (tree / "aisle" / f"fast__mypyc{SUFFIX}").unlink()  # the shim would fail to import
@@ -148,5 +202,5 @@ def test_a_source_edited_while_it_is_built_leaves_the_build_stale(
 ) -> None:
     source = tree / "aisle" / "fast.py"
     monkeypatch.setattr(subprocess, "run", fake_mypyc(edit=source))
-    build(["aisle.fast"], quiet=True)
+    build(["aisle.fast"], quiet=True, native=())
     assert judge("aisle.fast", source, tree / "aisle" / "compiled.json") == "stale"

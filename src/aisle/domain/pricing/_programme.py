@@ -693,6 +693,20 @@ def _programme(
     bound: _Bound | None,
     futures: list[dict[State, int]] | None = None,
 ) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    if bound is None and futures is None:
+        found = _in_kernel(key, order, -1)
+        if found is not None:
+            return found[0]
+    return _programme_source(key, order, bound, futures)
+
+
+def _programme_source(
+    key: Key,
+    order: list[int],
+    bound: _Bound | None,
+    futures: list[dict[State, int]] | None = None,
+) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """:func:`_programme` in Python."""
     layers = _forward(key, order, bound, futures)
     states = layers[-1]
     best_state = max(states, key=lambda st: states[st][0])  # first of the best: deterministic
@@ -704,6 +718,53 @@ def _by_count(
 ) -> dict[int, tuple[int, tuple[tuple[int, ...], ...]]]:
     """The best value and choices for every number of units that offer ``keep`` (a unit offer
     whose limit is the most it may take) ends with. The classes are single units.
+
+    The C kernel runs it where it is built and takes the component
+    (:func:`_by_count_source` otherwise, the same programme in Python)."""
+    found = _in_kernel(key, order, keep)
+    return found if found is not None else _by_count_source(key, order, keep)
+
+
+def _in_kernel(
+    key: Key, order: list[int], keep: int
+) -> dict[int, tuple[int, tuple[tuple[int, ...], ...]]] | None:
+    """:func:`_by_count_source` (``keep`` -1: the plain programme, by count 0 alone) in the C
+    kernel (:mod:`aisle.domain.pricing._kernel`): the same moves in the same order against the
+    same budget, and the same solution. None where there is no kernel or it doesn't take the
+    component: a class of several units, a threshold in doubt, more spend terms than bits in a
+    machine word, numbers too large."""
+    classes, offers, spends = key
+    if _KERNEL is None or len(spends) > _KERNEL_MOST_SPENDS or any(s[0] for s in spends):
+        return None
+    try:
+        left, found = _KERNEL.run(classes, offers, spends, order, keep, _work.left)
+    except ValueError:
+        return None
+    _work.left = left
+    if found is None:
+        raise _OverBudget
+    result: dict[int, tuple[int, tuple[tuple[int, ...], ...]]] = found
+    return result
+
+
+def _load_kernel() -> Any:
+    """The C kernel, or None where it is not built or not current (:mod:`aisle.compiled`
+    refuses a stale build, and any build under ``AISLE_PURE_PYTHON=1``)."""
+    try:
+        from aisle.domain.pricing import _kernel
+    except ImportError:
+        return None
+    return _kernel
+
+
+_KERNEL: Any = _load_kernel()
+_KERNEL_MOST_SPENDS = 62
+
+
+def _by_count_source(
+    key: Key, order: list[int], keep: int
+) -> dict[int, tuple[int, tuple[tuple[int, ...], ...]]]:
+    """:func:`_by_count` in Python: the reference the kernel is tested against.
 
     The count is not part of the states: each state holds a list of values, one per count, so
     a move is made once per state and choice and then applied to the whole list (a unit given

@@ -1,0 +1,12 @@
+# The C kernel's interface (_kernel.c): the pricing programme's plain forward pass.
+from decimal import Decimal
+
+def run(
+    classes: tuple[tuple[int, int, int, tuple[tuple[int, int, int, int], ...]], ...],
+    offers: tuple[tuple[int, ...], ...],
+    spends: tuple[tuple[bool, int, int, Decimal, tuple[int, ...]], ...],
+    order: list[int],
+    keep: int,
+    left: int,
+    /,
+) -> tuple[int, dict[int, tuple[int, tuple[tuple[int, ...], ...]]] | None]: ...

@@ -1,0 +1,159 @@
+"""The C kernel runs the pricing programme's forward pass exactly as the Python does.
+
+:mod:`aisle.domain.pricing._kernel` is the plain forward pass of
+:mod:`aisle.domain.pricing._programme` (``_by_count``, and ``_programme`` without a bound or
+futures) in C. It is only worth having if it is the same programme: the same solution, not only
+the same value, and the same moves counted against the same budget, so that a basket takes the
+same path through the optimiser whichever runs. These tests hold it to that on random
+components of every kind of offer and spend term, and check that the programme uses it.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aisle import compiled
+from aisle.domain.pricing import _programme
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get(compiled.PURE, "") not in ("", "0"),
+    reason="AISLE_PURE_PYTHON=1 runs the Python alone: there is no kernel to compare",
+)
+
+PERCENTS = [Decimal(0), Decimal(5), Decimal("12.5"), Decimal("33.33"), Decimal(100), Decimal(30)]
+THRESHOLDS = [_programme.PRICED, _programme.SCALED, 500, 2000]
+
+
+def kernel() -> Any:
+    """The kernel the programme runs. ``scripts/test`` builds it first (``scripts/setup``) and
+    requires it (AISLE_REQUIRE_COMPILED); a run of pytest on a tree never built skips."""
+    if _programme._KERNEL is None:
+        why = f"the C kernel is not built or not current ({compiled.state(honour_pure=False)})"
+        if os.environ.get("AISLE_REQUIRE_COMPILED"):
+            pytest.fail(why + ": scripts/setup builds it")
+        pytest.skip(why + ": run scripts/setup")
+    return _programme._KERNEL
+
+
+@st.composite
+def components(draw: st.DrawFn) -> tuple[_programme.Key, list[int], int, int]:
+    """A component of single units, offers of every kind (with and without limits), spend
+    terms not in doubt, an order, the offer to count (or -1) and a budget."""
+    offers: list[tuple[int, int, int, int]] = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from([_programme.UNIT, _programme.MULTI, _programme.BUYGET,
+                                     _programme.BUNDLE]))  # fmt: skip
+        cap = draw(st.sampled_from([-1, -1, 0, 1, 2, 4]))
+        if kind == _programme.UNIT:
+            offers.append((kind, 1, 0, cap))
+        elif kind == _programme.BUYGET:
+            size = draw(st.integers(2, 4))
+            offers.append((kind, size, draw(st.integers(1, size - 1)), cap))
+        else:
+            size = draw(st.integers(2, 4 if kind == _programme.MULTI else 3))
+            offers.append((kind, size, draw(st.integers(1, 3000)), cap))
+    n_spends = draw(st.integers(0, 3))
+    spends: list[_programme.SpendKey] = []
+    for _ in range(n_spends):
+        contained = tuple(o for o in range(len(offers)) if draw(st.booleans()))
+        spends.append(
+            (
+                False,
+                draw(st.sampled_from(THRESHOLDS)),
+                0,
+                draw(st.sampled_from(PERCENTS)),
+                contained,
+            )
+        )
+    masks = st.integers(0, (1 << n_spends) - 1)
+    classes: list[_programme.ClassKey] = []
+    for _ in range(draw(st.integers(1, 9))):  # a component has a class at least
+        gross = draw(st.integers(1, 1500))
+        chosen = draw(st.lists(st.integers(0, len(offers) - 1), max_size=3, unique=True))
+        options = tuple(
+            (
+                offer,
+                draw(st.integers(0, offers[offer][1] - 1))
+                if offers[offer][0] == _programme.BUNDLE
+                else 0,
+                draw(st.integers(0, gross + 50)),  # a saving may exceed the price
+                draw(masks),
+            )
+            for offer in chosen
+        )
+        classes.append((gross, 1, draw(masks), options))
+    order = draw(st.permutations(range(len(classes))))
+    counted = [o for o, (kind, _, _, cap) in enumerate(offers) if kind == _programme.UNIT
+               and cap >= 0]  # fmt: skip
+    keep = draw(st.sampled_from([-1, *counted]))
+    left = draw(st.sampled_from([5000, 600, 40, 7]))
+    return (tuple(classes), tuple(offers), tuple(spends)), list(order), keep, left
+
+
+def by_python(key: _programme.Key, order: list[int], keep: int, left: int) -> tuple[int, Any]:
+    """The Python programme on the same component and budget: what is left, and the solutions
+    by count (None past the budget)."""
+    _programme._work.left = left
+    try:
+        if keep < 0:
+            found: Any = {0: _programme._programme_source(key, order, None)}
+        else:
+            found = _programme._by_count_source(key, order, keep)
+    except _programme._OverBudget:
+        found = None
+    return _programme._work.left, found
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(components())
+def test_the_kernel_finds_what_the_python_finds(
+    component: tuple[_programme.Key, list[int], int, int],
+) -> None:
+    key, order, keep, left = component
+    saved = _programme._work.left
+    try:
+        expected = by_python(key, order, keep, left)
+    finally:
+        _programme._work.left = saved
+    assert kernel().run(*key, order, keep, left) == expected
+
+
+def test_the_programme_runs_the_kernel_where_it_takes_the_component() -> None:
+    key: _programme.Key = (
+        ((300, 1, 0, ((0, 0, 300, 0),)), (300, 1, 0, ((0, 0, 300, 0),))),
+        ((_programme.MULTI, 2, 400, -1),),
+        (),
+    )
+    calls: list[int] = []
+    real = kernel()
+
+    class Spy:
+        @staticmethod
+        def run(*args: Any) -> Any:
+            calls.append(args[4])
+            return real.run(*args)
+
+    _programme._KERNEL = Spy
+    try:
+        assert _programme._in_kernel(key, [0, 1], -1) == {0: (200, ((0, 1), (0, 1)))}
+        in_doubt = (key[0], key[1], ((True, 500, 100, Decimal(0), ()),))
+        assert _programme._in_kernel(in_doubt, [0, 1], -1) is None  # the Python's to solve
+    finally:
+        _programme._KERNEL = real
+    assert calls == [-1]
+
+
+def test_a_component_the_kernel_does_not_take_is_refused_not_guessed() -> None:
+    several: _programme.Key = (((300, 2, 0, ()),), ((_programme.UNIT, 1, 0, -1),), ())
+    with pytest.raises(ValueError, match="several units"):
+        kernel().run(*several, [0], -1, 100)
+    huge: _programme.Key = (((10**20, 1, 0, ()),), ((_programme.UNIT, 1, 0, -1),), ())
+    with pytest.raises(ValueError, match="too large"):
+        kernel().run(*huge, [0], -1, 100)
+    assert _programme._in_kernel(huge, [0], -1) is None
