@@ -144,9 +144,11 @@ def test_a_native_module_without_a_current_build_is_not_imported(
     guard = _Guard([], manifest, ["guarded.quick"])
     monkeypatch.setattr(sys, "meta_path", [guard, *sys.meta_path])
     if case == "stale":
-        with pytest.warns(StaleBuild, match="guarded.quick was made from another version"):
-            with pytest.raises(ImportError, match="no current build"):
-                importlib.import_module("guarded.quick")
+        with (
+            pytest.warns(StaleBuild, match="guarded.quick was made from another version"),
+            pytest.raises(ImportError, match="no current build"),
+        ):
+            importlib.import_module("guarded.quick")
     else:
         with pytest.raises(ImportError, match="no current build"):
             importlib.import_module("guarded.quick")

@@ -91,7 +91,7 @@ def components(draw: st.DrawFn) -> tuple[_programme.Key, list[int], int, int]:
     order = draw(st.permutations(range(len(classes))))
     counted = [o for o, (kind, _, _, cap) in enumerate(offers) if kind == _programme.UNIT
                and cap >= 0]  # fmt: skip
-    keep = draw(st.sampled_from([-1, *counted]))
+    keep = draw(st.sampled_from(counted)) if counted and draw(st.booleans()) else -1
     left = draw(st.sampled_from([5000, 600, 40, 7]))
     return (tuple(classes), tuple(offers), tuple(spends)), list(order), keep, left
 
@@ -157,3 +157,59 @@ def test_a_component_the_kernel_does_not_take_is_refused_not_guessed() -> None:
     with pytest.raises(ValueError, match="too large"):
         kernel().run(*huge, [0], -1, 100)
     assert _programme._in_kernel(huge, [0], -1) is None
+
+
+@st.composite
+def frontiers(
+    draw: st.DrawFn,
+) -> tuple[_programme.Key, list[int], tuple[_programme.Bound, ...]]:
+    """A component of :func:`components` with one or two thresholds in doubt that only add up
+    their spend (as the optimiser's joins ask), and bounds on it: the same component scaled,
+    each threshold priced or free, and an allowance."""
+    (classes, offers, spends), order, _, _ = draw(components())
+    n_doubts = draw(st.integers(1, 2))
+    doubts: list[_programme.SpendKey] = [
+        (
+            True,
+            draw(st.integers(1, 6000)),
+            0,
+            Decimal(0),
+            tuple(o for o in range(len(offers)) if draw(st.booleans())),
+        )
+        for _ in range(n_doubts)
+    ]
+    base = len(spends)
+    every = (*spends, *doubts)
+    marked = tuple(
+        (gross, count, none_mask | (draw(st.integers(0, (1 << n_doubts) - 1)) << base),
+         tuple((o, sl, d, m | (draw(st.integers(0, (1 << n_doubts) - 1)) << base))
+               for o, sl, d, m in options))
+        for gross, count, none_mask, options in classes
+    )  # fmt: skip
+    key: _programme.Key = (marked, offers, every)
+    bounds: list[_programme.Bound] = []
+    for _ in range(draw(st.integers(1, 3))):
+        priced = tuple(
+            (False, _programme.PRICED, 0, Decimal(draw(st.sampled_from([0, 10, 40, 100]))), c)
+            if in_doubt
+            else (in_doubt, t, a, p, c)
+            for in_doubt, t, a, p, c in every
+        )
+        bound_key = _programme.scaled((marked, offers, priced))
+        bounds.append((bound_key, draw(st.sampled_from([0, 5000, 10**6, 10**9, 10**12]))))
+    return key, order, tuple(bounds)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frontiers())
+def test_the_kernels_frontier_is_the_pythons(
+    case: tuple[_programme.Key, list[int], tuple[_programme.Bound, ...]],
+) -> None:
+    """The same points (spend, value, shortfalls, choices) in the same order, and the same
+    moves: thresholds in doubt in the state, the bounds' futures, and the states another
+    beats dropped at every step."""
+    key, order, bounds = case
+    kernel()
+    units = _programme._as_units(key)
+    expected = _programme._frontier_source(key, units, order, bounds)
+    assert _programme._frontier_in_kernel(key, units, order, bounds) == expected

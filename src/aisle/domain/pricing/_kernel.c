@@ -53,12 +53,16 @@ typedef struct {
 } Offer;
 
 typedef struct {
-    int64_t threshold;
+    int64_t threshold, amount;
     i128 num, den; /* the percentage, num / den */
+    int in_doubt;
+    int at; /* in doubt: where (spent, pending) are in a state */
 } Spend;
 
 typedef struct {
     int n_classes, n_offers, n_spends, width, n_slots;
+    int offers_width; /* the offers' part of a state; the thresholds in doubt follow */
+    int n_doubts;
     Class *classes;
     Offer *offers;
     Spend *spends;
@@ -134,7 +138,10 @@ static int read_percent(PyObject *percent, Spend *s) {
     return 0;
 }
 
-static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, Problem *p) {
+#define MOST_THRESHOLD (1 << 30)
+
+static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, Problem *p,
+                        int doubts_allowed) {
     memset(p, 0, sizeof *p);
     Py_ssize_t nc = PySequence_Size(classes), no = PySequence_Size(offers),
                ns = PySequence_Size(spends);
@@ -182,11 +189,18 @@ static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, P
         int in_doubt = doubt ? PyObject_IsTrue(doubt) : -1;
         Py_XDECREF(doubt);
         int r = in_doubt < 0;
-        if (!r && in_doubt) {
+        if (!r && in_doubt && !doubts_allowed) {
             PyErr_SetString(PyExc_ValueError, "a threshold in doubt: not for the kernel");
             r = 1;
         }
-        if (!r) r = item_i64(s, 1, &p->spends[b].threshold);
+        p->spends[b].in_doubt = in_doubt > 0;
+        if (!r) r = item_i64(s, 1, &p->spends[b].threshold) || item_i64(s, 2, &p->spends[b].amount);
+        if (!r && in_doubt > 0 &&
+            (p->spends[b].threshold < 0 || p->spends[b].threshold > MOST_THRESHOLD ||
+             p->spends[b].amount < 0 || p->spends[b].amount > MOST_THRESHOLD)) {
+            PyErr_SetString(PyExc_ValueError, "a number too large for the kernel");
+            r = 1;
+        }
         if (!r) {
             PyObject *percent = PySequence_GetItem(s, 3);
             r = !percent || read_percent(percent, &p->spends[b]);
@@ -205,6 +219,13 @@ static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, P
         }
         Py_DECREF(s);
         if (r) return -1;
+    }
+    p->offers_width = p->width;
+    for (int b = 0; b < p->n_spends; b++) {
+        if (!p->spends[b].in_doubt) continue;
+        p->spends[b].at = p->width;
+        p->width += 2;
+        p->n_doubts++;
     }
     Py_ssize_t total_options = 0;
     for (Py_ssize_t i = 0; i < nc; i++) {
@@ -246,7 +267,7 @@ static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, P
                 r = 1;
                 break;
             }
-            int64_t offer, slot;
+            int64_t offer = 0, slot = 0;
             r = item_i64(o, 0, &offer) || item_i64(o, 1, &slot) || item_i64(o, 2, &next->disc) ||
                 item_i64(o, 3, &next->mask);
             Py_DECREF(o);
@@ -343,8 +364,31 @@ static int move(const Problem *p, int32_t *st, const Class *cl, int c, int64_t *
     }
     for (int b = 0; b < p->n_spends; b++) {
         int64_t flag = (int64_t)1 << b;
-        for (int k = 0; k < n_contrib; k++)
-            if (masks[k] & flag) value += spend_term(amounts[k], &p->spends[b]);
+        const Spend *sp = &p->spends[b];
+        for (int k = 0; k < n_contrib; k++) {
+            if (!(masks[k] & flag)) continue;
+            if (!sp->in_doubt) {
+                value += spend_term(amounts[k], sp);
+                continue;
+            }
+            int64_t spent = st[sp->at], pending = st[sp->at + 1];
+            if (spent < 0) continue; /* can no longer be met */
+            if (spent >= sp->threshold) {
+                if (sp->num) value += percent_of(amounts[k], sp);
+                continue;
+            }
+            spent += amounts[k];
+            if (spent > sp->threshold) spent = sp->threshold;
+            if (sp->num) pending += percent_of(amounts[k], sp);
+            if (spent >= sp->threshold) {
+                value += sp->amount + pending;
+                pending = 0;
+            }
+            if (pending > MOST_THRESHOLD || pending < -MOST_THRESHOLD || spent < -MOST_THRESHOLD)
+                return -1; /* beyond a state's integers: the caller refuses the component */
+            st[sp->at] = (int32_t)spent;
+            st[sp->at + 1] = (int32_t)pending;
+        }
     }
     *gain = value;
     return 1;
@@ -566,114 +610,243 @@ static int layer_find(Layer *l, const int32_t *st) {
 
 /* ---- the programme ---- */
 
-static PyObject *chosen_of(const Problem *p, const int *order, Layer *layers, int n_steps,
-                           int entry, int at) {
-    PyObject *chosen = PyTuple_New(p->n_classes);
-    if (!chosen) return NULL;
-    for (int step = n_steps - 1; step >= 0; step--) {
-        Layer *l = &layers[step + 1];
-        size_t k = (size_t)entry * l->width + at;
-        int c = l->choice[k];
-        const Class *cl = &p->classes[order[step]];
-        PyObject *split = PyTuple_New(cl->nopt + 1);
-        if (!split) {
-            Py_DECREF(chosen);
-            return NULL;
-        }
-        for (int i = 0; i <= cl->nopt; i++) PyTuple_SET_ITEM(split, i, PyLong_FromLong(i == c));
-        PyTuple_SET_ITEM(chosen, order[step], split);
-        int previous = l->from[k];
-        at = l->from_n[k];
-        entry = previous;
+typedef struct {
+    int32_t source, target;
+    int64_t delta;
+} Edge;
+
+typedef struct {
+    Edge *edges;
+    int n, cap;
+} Edges;
+
+/* What the futures of a component give from every state of every step (_programme._futures):
+ * layers[k + 1] holds the states after step k, future[k + 1][entry] the most still to come. */
+typedef struct {
+    int n_steps, width;
+    int64_t best;
+    Layer *layers;
+    int64_t **future;
+} Futures;
+
+static void futures_free(Futures *f) {
+    if (!f) return;
+    for (int i = 0; i <= f->n_steps; i++) {
+        if (f->layers) layer_free(&f->layers[i]);
+        if (f->future) free(f->future[i]);
     }
-    return chosen;
+    free(f->layers);
+    free(f->future);
+    free(f);
 }
 
-static PyObject *kernel_run(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *classes, *offers, *spends, *order_obj;
-    int keep;
-    long long left;
-    if (!PyArg_ParseTuple(args, "OOOOiL", &classes, &offers, &spends, &order_obj, &keep, &left))
-        return NULL;
-    Problem p;
-    if (read_problem(classes, offers, spends, &p)) {
-        problem_free(&p);
-        return NULL;
+static const char *FUTURES = "aisle.domain.pricing._kernel.futures";
+
+static void futures_capsule_free(PyObject *capsule) {
+    futures_free(PyCapsule_GetPointer(capsule, FUTURES));
+}
+
+/* A frontier's bounds: per bound, the price on each threshold in doubt, the futures of the
+ * priced component and the least a state may reach (_programme.frontier's ``within``). */
+typedef struct {
+    int n;
+    int64_t *prices; /* n x n_doubts */
+    Futures **futures;
+    int64_t *least;
+} Within;
+
+static int layer_lookup(const Layer *l, const int32_t *st) {
+    size_t bytes = sizeof(int32_t) * l->w;
+    uint64_t h = hash_state(st, l->w) & (l->icap - 1);
+    for (;;) {
+        int32_t e = l->index[h];
+        if (e < 0) return -1;
+        if (memcmp(&l->states[(size_t)e * l->w], st, bytes) == 0) return e;
+        h = (h + 1) & (l->icap - 1);
     }
-    Py_ssize_t n = PySequence_Size(order_obj);
-    int width = 1, keep_at = -1;
-    if (keep >= 0) {
-        if (keep >= p.n_offers || p.offers[keep].kind != UNIT || p.offers[keep].cap < 0 ||
-            p.offers[keep].cap > 100000) {
-            PyErr_SetString(PyExc_ValueError, "keep: a unit offer with a limit");
-            problem_free(&p);
-            return NULL;
+}
+
+static int within_bounds(const Problem *p, const Within *w, int step, const int32_t *st,
+                         int64_t value) {
+    for (int b = 0; b < w->n; b++) {
+        const Futures *f = w->futures[b];
+        int e = layer_lookup(&f->layers[step + 1], st); /* the offers' part: the priced state */
+        if (e < 0) return 0;
+        int64_t rest = f->future[step + 1][e];
+        if (rest == NONE_VALUE) return 0;
+        i128 spent = 0;
+        for (int d = 0, b2 = 0; b2 < p->n_spends; b2++) {
+            if (!p->spends[b2].in_doubt) continue;
+            spent += (i128)w->prices[(size_t)b * p->n_doubts + d] * st[p->spends[b2].at];
+            d++;
         }
-        width = (int)p.offers[keep].cap + 1;
-        keep_at = p.offers[keep].at;
+        if ((i128)value * SCALE + spent + rest < w->least[b]) return 0;
     }
-    int *order = malloc(sizeof(int) * (n > 0 ? n : 1));
-    Layer *layers = calloc(n + 1, sizeof(Layer));
-    int32_t *tmp = malloc(sizeof(int32_t) * (p.width ? p.width : 1));
-    PyObject *result = NULL;
-    Plan plan;
-    memset(&plan, 0, sizeof plan);
-    int made = 0; /* layers made */
-    if (n < 0 || !order || !layers || !tmp) {
-        if (!PyErr_Occurred()) PyErr_NoMemory();
-        goto done;
+    return 1;
+}
+
+/* _programme._pareto: per group of states with the same offers' counts, those no other has
+ * both spent at least as much towards every threshold in doubt and is worth at least as much
+ * as; the layer is rebuilt in Python's order (groups as first met, each most spent first). */
+static const Problem *sort_problem;
+static const Layer *sort_layer;
+
+static int spent_cmp_desc(const void *a, const void *b) {
+    int ea = *(const int *)a, eb = *(const int *)b;
+    const Problem *p = sort_problem;
+    const Layer *l = sort_layer;
+    const int32_t *sa = &l->states[(size_t)ea * l->w], *sb = &l->states[(size_t)eb * l->w];
+    for (int k = 0; k < p->n_spends; k++) {
+        if (!p->spends[k].in_doubt) continue;
+        int at = p->spends[k].at;
+        if (sa[at] != sb[at]) return sa[at] > sb[at] ? -1 : 1;
     }
-    if (n != p.n_classes) {
-        PyErr_SetString(PyExc_ValueError, "an order of other classes");
-        goto done;
+    int64_t va = l->values[(size_t)ea * l->width], vb = l->values[(size_t)eb * l->width];
+    if (va != vb) return va > vb ? -1 : 1;
+    return ea < eb ? -1 : ea > eb; /* equal keys keep their order, as Python's stable sort */
+}
+
+static int pareto(const Problem *p, Layer *l) {
+    int n = l->n, ow = p->offers_width;
+    if (n <= 1) return 0;
+    /* groups by the offers' part, in the order first met */
+    Layer groups;
+    if (layer_init(&groups, ow, 1)) return -1;
+    int *group_of = malloc(sizeof(int) * n), *count = calloc(n, sizeof(int));
+    int *start = malloc(sizeof(int) * (n + 1)), *members = malloc(sizeof(int) * n);
+    int *kept = malloc(sizeof(int) * n);
+    int rc = -1;
+    if (!group_of || !count || !start || !members || !kept) goto out;
+    for (int e = 0; e < n; e++) {
+        int g = layer_find(&groups, &l->states[(size_t)e * l->w]);
+        if (g < 0) goto out;
+        group_of[e] = g;
+        count[g]++;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int64_t ci;
-        if (item_i64(order_obj, i, &ci)) goto done;
-        if (ci < 0 || ci >= p.n_classes) {
-            PyErr_SetString(PyExc_ValueError, "an order of other classes");
-            goto done;
+    int ng = groups.n;
+    start[0] = 0;
+    for (int g = 0; g < ng; g++) start[g + 1] = start[g] + count[g], count[g] = 0;
+    for (int e = 0; e < n; e++) members[start[group_of[e]] + count[group_of[e]]++] = e;
+    int n_kept = 0;
+    sort_problem = p;
+    sort_layer = l;
+    for (int g = 0; g < ng; g++) {
+        int *m = &members[start[g]], size = start[g + 1] - start[g];
+        if (size == 1) {
+            kept[n_kept++] = m[0];
+            continue;
         }
-        order[i] = (int)ci;
-    }
-    if (plan_make(&p, order, (int)n, &plan)) goto done;
-    for (int i = 0; i <= n; i++) {
-        if (layer_init(&layers[i], p.width, width)) {
-            PyErr_NoMemory();
-            goto done;
+        qsort(m, size, sizeof(int), spent_cmp_desc);
+        int first_kept = n_kept;
+        for (int i = 0; i < size; i++) {
+            int e = m[i];
+            int64_t value = l->values[(size_t)e * l->width];
+            int beaten = 0;
+            if (p->n_doubts == 1) { /* a sweep: worth more than every state that spent more */
+                beaten = n_kept > first_kept &&
+                         value <= l->values[(size_t)kept[n_kept - 1] * l->width];
+            } else {
+                for (int j = first_kept; j < n_kept && !beaten; j++) {
+                    int f = kept[j];
+                    if (value > l->values[(size_t)f * l->width]) continue;
+                    int all = 1;
+                    for (int k = 0; k < p->n_spends && all; k++) {
+                        if (!p->spends[k].in_doubt) continue;
+                        int at = p->spends[k].at;
+                        all = l->states[(size_t)f * l->w + at] >= l->states[(size_t)e * l->w + at];
+                    }
+                    beaten = all;
+                }
+            }
+            if (!beaten) kept[n_kept++] = e;
         }
-        made++;
     }
-    memset(tmp, 0, sizeof(int32_t) * (p.width ? p.width : 1));
-    if (layer_find(&layers[0], tmp) < 0) {
+    /* rebuild the layer with the kept states in that order */
+    Layer out;
+    if (layer_init(&out, l->w, l->width)) goto out;
+    for (int i = 0; i < n_kept; i++) {
+        int e = kept[i];
+        int t = layer_find(&out, &l->states[(size_t)e * l->w]);
+        if (t < 0) {
+            layer_free(&out);
+            goto out;
+        }
+        for (int k = 0; k < l->width; k++) {
+            size_t from = (size_t)e * l->width + k, to = (size_t)t * l->width + k;
+            out.values[to] = l->values[from];
+            out.from[to] = l->from[from];
+            out.from_n[to] = l->from_n[from];
+            out.choice[to] = l->choice[from];
+        }
+    }
+    layer_free(l);
+    *l = out;
+    rc = 0;
+out:
+    layer_free(&groups);
+    free(group_of);
+    free(count);
+    free(start);
+    free(members);
+    free(kept);
+    if (rc) PyErr_NoMemory();
+    return rc;
+}
+
+/* The forward pass: layers[0] the start, layers[k + 1] the states after step k. With
+ * ``keep`` >= 0, ``width`` values per state (one per count of that offer); ``edges`` (per
+ * step) records every move for futures; ``within`` filters as a frontier does and drops the
+ * states another beats. Returns -1 with a Python error set; *over when past the budget. */
+static int forward(const Problem *p, const int *order, int n, const Plan *plan, int keep,
+                   int width, long long *left, Layer *layers, Edges *edges, const Within *within,
+                   int *over) {
+    int keep_at = keep >= 0 ? p->offers[keep].at : -1;
+    int32_t *tmp = malloc(sizeof(int32_t) * (p->width ? p->width : 1));
+    if (!tmp) {
         PyErr_NoMemory();
-        goto done;
+        return -1;
     }
+    memset(tmp, 0, sizeof(int32_t) * (p->width ? p->width : 1));
+    *over = 0;
+    if (layer_find(&layers[0], tmp) < 0) goto nomemory;
     layers[0].values[0] = 0;
-    int over = 0;
-    for (int step = 0; step < n && !over; step++) {
-        const Class *cl = &p.classes[order[step]];
+    for (int step = 0; step < n; step++) {
+        const Class *cl = &p->classes[order[step]];
         Layer *now = &layers[step], *next = &layers[step + 1];
-        left -= (long long)now->n * (cl->nopt + 1);
-        if (left < 0) {
-            over = 1;
+        *left -= (long long)now->n * (cl->nopt + 1);
+        if (*left < 0) {
+            *over = 1;
             break;
         }
         for (int e = 0; e < now->n; e++) {
-            const int32_t *st = &now->states[(size_t)e * p.width];
-            const int64_t *values = &now->values[(size_t)e * width]; /* now is not grown */
+            const int32_t *st = &now->states[(size_t)e * p->width];
+            const int64_t *values = &now->values[(size_t)e * width];
             for (int c = 0; c <= cl->nopt; c++) {
-                if (p.width) memcpy(tmp, st, sizeof(int32_t) * p.width);
+                if (p->width) memcpy(tmp, st, sizeof(int32_t) * p->width);
                 int64_t gain;
-                if (!move(&p, tmp, cl, c, &gain)) continue;
+                int moved = move(p, tmp, cl, c, &gain);
+                if (moved < 0) {
+                    PyErr_SetString(PyExc_ValueError, "a number too large for the kernel");
+                    free(tmp);
+                    return -1;
+                }
+                if (!moved) continue;
                 int shift = c > 0 && cl->opts[c - 1].offer == keep;
                 if (shift) tmp[keep_at] = 0; /* the count lives in the values' index instead */
-                if (!settle(&p, &plan, tmp, step)) continue;
+                if (!settle(p, plan, tmp, step)) continue;
+                if (within && !within_bounds(p, within, step, tmp, values[0] + gain)) continue;
                 int target = layer_find(next, tmp);
-                if (target < 0) {
-                    PyErr_NoMemory();
-                    goto done;
+                if (target < 0) goto nomemory;
+                if (edges) {
+                    Edges *ed = &edges[step];
+                    if (ed->n == ed->cap) {
+                        int cap = ed->cap ? ed->cap * 2 : 64;
+                        Edge *grown = realloc(ed->edges, sizeof(Edge) * cap);
+                        if (!grown) goto nomemory;
+                        ed->edges = grown;
+                        ed->cap = cap;
+                    }
+                    ed->edges[ed->n++] = (Edge){e, target, gain};
                 }
                 int64_t *into = &next->values[(size_t)target * width];
                 int last = width - shift;
@@ -690,14 +863,138 @@ static PyObject *kernel_run(PyObject *self, PyObject *args) {
                 }
             }
         }
+        if (within && pareto(p, next)) {
+            free(tmp);
+            return -1;
+        }
     }
+    free(tmp);
+    return 0;
+nomemory:
+    free(tmp);
+    PyErr_NoMemory();
+    return -1;
+}
+
+/* What every entry point reads and makes: the component, its order, its plan and layers. */
+typedef struct {
+    Problem p;
+    int n;
+    int *order;
+    Plan plan;
+    Layer *layers;
+    int made;
+} Run;
+
+static void run_free(Run *r) {
+    for (int i = 0; i < r->made; i++) layer_free(&r->layers[i]);
+    free(r->layers);
+    free(r->order);
+    plan_free(&r->plan);
+    problem_free(&r->p);
+}
+
+static int run_start(Run *r, PyObject *classes, PyObject *offers, PyObject *spends,
+                     PyObject *order_obj, int doubts_allowed, int width) {
+    memset(r, 0, sizeof *r);
+    if (read_problem(classes, offers, spends, &r->p, doubts_allowed)) return -1;
+    Py_ssize_t n = PySequence_Size(order_obj);
+    if (n < 0) return -1;
+    if (n != r->p.n_classes) {
+        PyErr_SetString(PyExc_ValueError, "an order of other classes");
+        return -1;
+    }
+    r->n = (int)n;
+    r->order = malloc(sizeof(int) * (n > 0 ? n : 1));
+    if (!r->order) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t ci;
+        if (item_i64(order_obj, i, &ci)) return -1;
+        if (ci < 0 || ci >= r->p.n_classes) {
+            PyErr_SetString(PyExc_ValueError, "an order of other classes");
+            return -1;
+        }
+        r->order[i] = (int)ci;
+    }
+    if (plan_make(&r->p, r->order, r->n, &r->plan)) return -1;
+    r->layers = calloc(n + 1, sizeof(Layer));
+    if (!r->layers) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int i = 0; i <= n; i++) {
+        if (layer_init(&r->layers[i], r->p.width, width)) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        r->made++;
+    }
+    return 0;
+}
+
+/* The units each class gives each choice, traced back from ``entry`` (count ``at``) of the
+ * last layer: per class, (1 on no offer, or 1 on the option taken). */
+static PyObject *chosen_of(const Problem *p, const int *order, Layer *layers, int n_steps,
+                           int entry, int at) {
+    PyObject *chosen = PyTuple_New(p->n_classes);
+    if (!chosen) return NULL;
+    for (int step = n_steps - 1; step >= 0; step--) {
+        Layer *l = &layers[step + 1];
+        size_t k = (size_t)entry * l->width + at;
+        int c = l->choice[k];
+        const Class *cl = &p->classes[order[step]];
+        PyObject *split = PyTuple_New(cl->nopt + 1);
+        if (!split) {
+            Py_DECREF(chosen);
+            return NULL;
+        }
+        for (int i = 0; i <= cl->nopt; i++) PyTuple_SET_ITEM(split, i, PyLong_FromLong(i == c));
+        PyTuple_SET_ITEM(chosen, order[step], split);
+        entry = l->from[k];
+        at = l->from_n[k];
+    }
+    return chosen;
+}
+
+static PyObject *kernel_run(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *classes, *offers, *spends, *order_obj;
+    int keep;
+    long long left;
+    if (!PyArg_ParseTuple(args, "OOOOiL", &classes, &offers, &spends, &order_obj, &keep, &left))
+        return NULL;
+    Problem probe;
+    if (read_problem(classes, offers, spends, &probe, 0)) {
+        problem_free(&probe);
+        return NULL;
+    }
+    int width = 1;
+    if (keep >= 0) {
+        if (keep >= probe.n_offers || probe.offers[keep].kind != UNIT ||
+            probe.offers[keep].cap < 0 || probe.offers[keep].cap > 100000) {
+            PyErr_SetString(PyExc_ValueError, "keep: a unit offer with a limit");
+            problem_free(&probe);
+            return NULL;
+        }
+        width = (int)probe.offers[keep].cap + 1;
+    }
+    problem_free(&probe);
+    Run r;
+    PyObject *result = NULL;
+    int over;
+    if (run_start(&r, classes, offers, spends, order_obj, 0, width) ||
+        forward(&r.p, r.order, r.n, &r.plan, keep, width, &left, r.layers, NULL, NULL, &over))
+        goto done;
     if (over) {
         result = Py_BuildValue("(LO)", left, Py_None);
         goto done;
     }
     PyObject *found = PyDict_New();
     if (!found) goto done;
-    Layer *final = &layers[n];
+    Layer *final = &r.layers[r.n];
     for (int k = 0; k < width; k++) {
         int best = -1;
         int64_t most = 0;
@@ -706,25 +1003,189 @@ static PyObject *kernel_run(PyObject *self, PyObject *args) {
             if (v != NONE_VALUE && (best < 0 || v > most)) best = e, most = v;
         }
         if (best < 0) continue;
-        PyObject *chosen = chosen_of(&p, order, layers, (int)n, best, k);
+        PyObject *chosen = chosen_of(&r.p, r.order, r.layers, r.n, best, k);
         PyObject *pair = chosen ? Py_BuildValue("(LN)", (long long)most, chosen) : NULL;
         PyObject *count = pair ? PyLong_FromLong(k) : NULL;
-        int r = count ? PyDict_SetItem(found, count, pair) : -1;
+        int rc = count ? PyDict_SetItem(found, count, pair) : -1;
         Py_XDECREF(count);
         Py_XDECREF(pair);
-        if (r) {
+        if (rc) {
             Py_DECREF(found);
             goto done;
         }
     }
     result = Py_BuildValue("(LN)", left, found);
 done:
-    for (int i = 0; i < made; i++) layer_free(&layers[i]);
-    free(layers);
-    free(order);
-    free(tmp);
-    plan_free(&plan);
-    problem_free(&p);
+    run_free(&r);
+    return result;
+}
+
+/* futures(classes, offers, spends, order, left) -> (left, best, handle) or (left, None, None)
+ * past the budget: _programme._futures, the futures kept here for frontier(). */
+static PyObject *kernel_futures(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *classes, *offers, *spends, *order_obj;
+    long long left;
+    if (!PyArg_ParseTuple(args, "OOOOL", &classes, &offers, &spends, &order_obj, &left))
+        return NULL;
+    Run r;
+    PyObject *result = NULL;
+    Edges *edges = NULL;
+    Futures *f = NULL;
+    int over;
+    if (run_start(&r, classes, offers, spends, order_obj, 0, 1)) goto done;
+    edges = calloc(r.n ? r.n : 1, sizeof(Edges));
+    if (!edges) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (forward(&r.p, r.order, r.n, &r.plan, -1, 1, &left, r.layers, edges, NULL, &over))
+        goto done;
+    if (over) {
+        result = Py_BuildValue("(LOO)", left, Py_None, Py_None);
+        goto done;
+    }
+    f = calloc(1, sizeof(Futures));
+    if (!f) goto nomemory;
+    f->n_steps = r.n;
+    f->width = r.p.width;
+    f->future = calloc(r.n + 1, sizeof(int64_t *));
+    if (!f->future) goto nomemory;
+    for (int i = 0; i <= r.n; i++) {
+        f->future[i] = malloc(sizeof(int64_t) * (r.layers[i].n ? r.layers[i].n : 1));
+        if (!f->future[i]) goto nomemory;
+        for (int e = 0; e < r.layers[i].n; e++) f->future[i][e] = NONE_VALUE;
+    }
+    Layer *final = &r.layers[r.n];
+    f->best = NONE_VALUE;
+    for (int e = 0; e < final->n; e++) {
+        f->future[r.n][e] = 0;
+        if (final->values[e] > f->best) f->best = final->values[e];
+    }
+    /* backwards: the most still to come from each state of each step (step 0's are never
+     * asked for, as in the Python) */
+    for (int step = r.n - 1; step >= 1; step--) {
+        const int64_t *after = f->future[step + 1];
+        int64_t *before = f->future[step];
+        for (int i = 0; i < edges[step].n; i++) {
+            const Edge *ed = &edges[step].edges[i];
+            if (after[ed->target] == NONE_VALUE) continue;
+            int64_t gain = ed->delta + after[ed->target];
+            if (before[ed->source] == NONE_VALUE || before[ed->source] < gain)
+                before[ed->source] = gain;
+        }
+    }
+    /* keep the layers' states and indexes; the traces are not needed */
+    f->layers = r.layers;
+    for (int i = 0; i <= r.n; i++) {
+        Layer *l = &f->layers[i];
+        free(l->values);
+        free(l->from);
+        free(l->from_n);
+        free(l->choice);
+        l->values = NULL;
+        l->from = l->from_n = NULL;
+        l->choice = NULL;
+    }
+    r.layers = NULL;
+    r.made = 0;
+    int64_t best = f->best;
+    PyObject *capsule = PyCapsule_New(f, FUTURES, futures_capsule_free);
+    if (!capsule) goto done;
+    f = NULL;
+    result = Py_BuildValue("(LLN)", left, (long long)best, capsule);
+    goto done;
+nomemory:
+    PyErr_NoMemory();
+done:
+    if (edges) {
+        for (int i = 0; i < r.n; i++) free(edges[i].edges);
+        free(edges);
+    }
+    futures_free(f);
+    run_free(&r);
+    return result;
+}
+
+/* frontier(classes, offers, spends, order, left, bounds) -> (left, finals | None): the
+ * tracking pass of _programme.frontier. ``bounds``: ((prices per threshold in doubt, futures
+ * handle, least), ...). ``finals``: the last step's states in order, each (spent per
+ * threshold in doubt, value, units per choice per class). */
+static PyObject *kernel_frontier(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *classes, *offers, *spends, *order_obj, *bounds;
+    long long left;
+    if (!PyArg_ParseTuple(args, "OOOOLO", &classes, &offers, &spends, &order_obj, &left, &bounds))
+        return NULL;
+    Run r;
+    PyObject *result = NULL;
+    Within w = {0, NULL, NULL, NULL};
+    int over;
+    if (run_start(&r, classes, offers, spends, order_obj, 1, 1)) goto done;
+    Py_ssize_t nb = PySequence_Size(bounds);
+    if (nb < 0) goto done;
+    w.n = (int)nb;
+    w.prices = calloc((size_t)(nb ? nb : 1) * (r.p.n_doubts ? r.p.n_doubts : 1), sizeof(int64_t));
+    w.futures = calloc(nb ? nb : 1, sizeof(Futures *));
+    w.least = calloc(nb ? nb : 1, sizeof(int64_t));
+    if (!w.prices || !w.futures || !w.least) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t b = 0; b < nb; b++) {
+        PyObject *bound = PySequence_GetItem(bounds, b);
+        if (!bound) goto done;
+        PyObject *prices = PySequence_GetItem(bound, 0), *handle = PySequence_GetItem(bound, 1);
+        int rc = !prices || !handle || item_i64(bound, 2, &w.least[b]);
+        Futures *f = rc ? NULL : PyCapsule_GetPointer(handle, FUTURES);
+        rc = rc || !f;
+        if (!rc && (f->n_steps != r.n || f->width != r.p.offers_width ||
+                    PySequence_Size(prices) != r.p.n_doubts)) {
+            PyErr_SetString(PyExc_ValueError, "a bound of another component");
+            rc = 1;
+        }
+        for (int d = 0; !rc && d < r.p.n_doubts; d++)
+            rc = item_i64(prices, d, &w.prices[(size_t)b * r.p.n_doubts + d]);
+        w.futures[b] = f;
+        Py_XDECREF(prices);
+        Py_XDECREF(handle);
+        Py_DECREF(bound);
+        if (rc) goto done;
+    }
+    if (forward(&r.p, r.order, r.n, &r.plan, -1, 1, &left, r.layers, NULL, &w, &over)) goto done;
+    if (over) {
+        result = Py_BuildValue("(LO)", left, Py_None);
+        goto done;
+    }
+    Layer *final = &r.layers[r.n];
+    PyObject *finals = PyList_New(final->n);
+    if (!finals) goto done;
+    for (int e = 0; e < final->n; e++) {
+        PyObject *spent = PyTuple_New(r.p.n_doubts);
+        PyObject *chosen = spent ? chosen_of(&r.p, r.order, r.layers, r.n, e, 0) : NULL;
+        if (!chosen) {
+            Py_XDECREF(spent);
+            Py_DECREF(finals);
+            goto done;
+        }
+        for (int k = 0, d = 0; k < r.p.n_spends; k++) {
+            if (!r.p.spends[k].in_doubt) continue;
+            PyTuple_SET_ITEM(spent, d++,
+                             PyLong_FromLong(final->states[(size_t)e * r.p.width + r.p.spends[k].at]));
+        }
+        PyObject *point = Py_BuildValue("(NLN)", spent, (long long)final->values[e], chosen);
+        if (!point) {
+            Py_DECREF(finals);
+            goto done;
+        }
+        PyList_SET_ITEM(finals, e, point);
+    }
+    result = Py_BuildValue("(LN)", left, finals);
+done:
+    free(w.prices);
+    free(w.futures);
+    free(w.least);
+    run_free(&r);
     return result;
 }
 
@@ -732,12 +1193,18 @@ static PyMethodDef methods[] = {
     {"run", kernel_run, METH_VARARGS,
      "run(classes, offers, spends, order, keep, left) -> (left, {count: (value, chosen)} | "
      "None): the programme's forward pass (see the module's source)."},
+    {"futures", kernel_futures, METH_VARARGS,
+     "futures(classes, offers, spends, order, left) -> (left, best, handle) | (left, None, "
+     "None): the most still to come from every state, kept for frontier()."},
+    {"frontier", kernel_frontier, METH_VARARGS,
+     "frontier(classes, offers, spends, order, left, bounds) -> (left, finals | None): the "
+     "tracking pass of a frontier."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_kernel",
-    "The pricing programme's plain forward pass in C (see _kernel.c).", -1, methods,
+    "The pricing programme's forward passes in C (see _kernel.c).", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 

@@ -250,6 +250,19 @@ def frontier(key: Key, bounds: tuple[Bound, ...]) -> tuple[int, tuple[Point, ...
     assert all(not spend[2] and not spend[3] for spend in spends if spend[0])
     units = _as_units(key)
     order = _order(units[0], offers, spends)
+    if _KERNEL is not None and len(spends) <= _KERNEL_MOST_SPENDS:
+        try:
+            return _frontier_in_kernel(key, units, order, bounds)
+        except ValueError:
+            pass  # numbers too large for it: the Python's
+    return _frontier_source(key, units, order, bounds)
+
+
+def _frontier_source(
+    key: Key, units: Key, order: list[int], bounds: tuple[Bound, ...]
+) -> tuple[int, tuple[Point, ...] | None]:
+    """:func:`frontier` in Python: the reference the kernel is tested against."""
+    _, offers, spends = key
     base = len(offers)
     bits = [bit for bit, spend in enumerate(spends) if spend[0]]
     zeros = (0,) * len(spends)
@@ -317,6 +330,61 @@ def _futures(key: Key, order: tuple[int, ...]) -> tuple[int, int, list[dict[Stat
         _work.left = saved
 
 
+def _frontier_in_kernel(
+    key: Key, units: Key, order: list[int], bounds: tuple[Bound, ...]
+) -> tuple[int, tuple[Point, ...] | None]:
+    """:func:`frontier` with its passes in the C kernel: the same moves against the same
+    budget, the same points. ValueError where the kernel does not take the component."""
+    spends = key[2]
+    bits = [bit for bit, spend in enumerate(spends) if spend[0]]
+    saved = _work.left
+    _work.left = FRONTIER_BUDGET
+    try:
+        priced: list[tuple[list[int], int, Any, int]] = []
+        for bound_key, allowance in bounds:
+            prices = [
+                int(bound_key[2][bit][3]) if bound_key[2][bit][1] == PRICED else 0 for bit in bits
+            ]
+            moved, best, handle = _futures_in_kernel(bound_key, tuple(order))
+            _work.left -= moved
+            if _work.left < 0:
+                raise _OverBudget
+            priced.append((prices, best, handle, best - allowance))
+        left, finals = _KERNEL.frontier(
+            *units,
+            order,
+            _work.left,
+            [(prices, handle, least) for prices, _, handle, least in priced],
+        )
+        _work.left = left
+        if finals is None:
+            raise _OverBudget
+    except _OverBudget:
+        return FRONTIER_BUDGET, None
+    finally:
+        moves = FRONTIER_BUDGET - _work.left
+        _work.left = saved
+    points: list[Point] = []
+    for spent, value, chosen in finals:
+        shorts = tuple(
+            best - value * SCALE - sum(p * s for p, s in zip(prices, spent, strict=True))
+            for prices, best, _, _ in priced
+        )
+        points.append((spent, value, shorts, _as_classes(key, chosen)))
+    points.sort(key=lambda point: (point[0], -point[1]))
+    return moves, tuple(points)
+
+
+@lru_cache(maxsize=256)
+def _futures_in_kernel(key: Key, order: tuple[int, ...]) -> tuple[int, int, Any]:
+    """:func:`_futures` in the C kernel: the moves, the optimum, and the futures kept there
+    (a handle only :func:`_frontier_in_kernel` reads)."""
+    left, best, handle = _KERNEL.futures(*_as_units(key), list(order), FRONTIER_BUDGET)
+    if handle is None:
+        raise _OverBudget
+    return FRONTIER_BUDGET - left, best, handle
+
+
 def _spent(held: int | tuple[int, ...]) -> int:
     assert isinstance(held, tuple)
     return held[0]
@@ -330,6 +398,7 @@ def forget_groups() -> None:
         solve_by_programme,
         frontier,
         _futures,
+        _futures_in_kernel,
         measure,
         _ordered,
         _all_splits,
