@@ -47,7 +47,8 @@ matplotlib is not a dependency.
 Needs OR-Tools (``pip install -e ".[bench]"``). The data comes from ``../shared/data`` relative to
 the project (or ``$AISLE_SHARED_DATA``). The last line of stdout is one JSON object with the
 headline figures; its ``programme`` says whether the programme ran compiled by mypyc (what
-``scripts/setup`` builds) or from source (``AISLE_PURE_PYTHON=1`` asks for the source).
+``scripts/setup`` builds) or from source (``AISLE_PURE_PYTHON=1`` asks for the source), and
+``kernel`` whether its forward passes ran in C (``_kernel.c``, also built by ``scripts/setup``).
 """
 
 from __future__ import annotations
@@ -768,6 +769,7 @@ def headline(
         "quick": quick,
         # "compiled": the programme built by mypyc (scripts/setup); "source", "stale", "pure": not
         "programme": compiled_state()["aisle.domain.pricing._programme"],
+        "kernel": compiled_state()["aisle.domain.pricing._kernel"],  # its C forward passes
         "seed": seed,
         "dropped": sorted(set(dropped) - {""}),
         "price_list": PRICE_LIST,
@@ -888,7 +890,8 @@ def main(
     drawn = [draw_basket(plan, rng) for _ in range(count)]
     plan.offers = [o for o in plan.offers if o.id not in drop.split(",")]
     err.print(f"{len(plan.items)} products, {len(plan.offers)} offers, {count} baskets; the "
-              f"programme runs {compiled_state()['aisle.domain.pricing._programme']}")  # fmt: skip
+              f"programme runs {compiled_state()['aisle.domain.pricing._programme']}, its C "
+              f"kernel {compiled_state()['aisle.domain.pricing._kernel']}")  # fmt: skip
     budget = budget if budget is not None else (20.0 if quick else 60.0)
     outcome = measure(plan, drawn, checkpoints, limit, budget, err)
     figures = headline(plan, outcome, quick, seed, limit, budget, drop.split(","))
