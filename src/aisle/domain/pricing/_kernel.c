@@ -898,7 +898,7 @@ static void run_free(Run *r) {
 }
 
 static int run_start(Run *r, PyObject *classes, PyObject *offers, PyObject *spends,
-                     PyObject *order_obj, int doubts_allowed, int width) {
+                     PyObject *order_obj, int doubts_allowed) {
     memset(r, 0, sizeof *r);
     if (read_problem(classes, offers, spends, &r->p, doubts_allowed)) return -1;
     Py_ssize_t n = PySequence_Size(order_obj);
@@ -922,7 +922,12 @@ static int run_start(Run *r, PyObject *classes, PyObject *offers, PyObject *spen
         }
         r->order[i] = (int)ci;
     }
-    if (plan_make(&r->p, r->order, r->n, &r->plan)) return -1;
+    return plan_make(&r->p, r->order, r->n, &r->plan);
+}
+
+/* The run's layers, each state with ``width`` values (one per count). */
+static int run_layers(Run *r, int width) {
+    int n = r->n;
     r->layers = calloc(n + 1, sizeof(Layer));
     if (!r->layers) {
         PyErr_NoMemory();
@@ -969,26 +974,19 @@ static PyObject *kernel_run(PyObject *self, PyObject *args) {
     long long left;
     if (!PyArg_ParseTuple(args, "OOOOiL", &classes, &offers, &spends, &order_obj, &keep, &left))
         return NULL;
-    Problem probe;
-    if (read_problem(classes, offers, spends, &probe, 0)) {
-        problem_free(&probe);
-        return NULL;
-    }
-    int width = 1;
-    if (keep >= 0) {
-        if (keep >= probe.n_offers || probe.offers[keep].kind != UNIT ||
-            probe.offers[keep].cap < 0 || probe.offers[keep].cap > 100000) {
-            PyErr_SetString(PyExc_ValueError, "keep: a unit offer with a limit");
-            problem_free(&probe);
-            return NULL;
-        }
-        width = (int)probe.offers[keep].cap + 1;
-    }
-    problem_free(&probe);
     Run r;
     PyObject *result = NULL;
-    int over;
-    if (run_start(&r, classes, offers, spends, order_obj, 0, width) ||
+    int over, width = 1;
+    if (run_start(&r, classes, offers, spends, order_obj, 0)) goto done;
+    if (keep >= 0) {
+        if (keep >= r.p.n_offers || r.p.offers[keep].kind != UNIT || r.p.offers[keep].cap < 0 ||
+            r.p.offers[keep].cap > 100000) {
+            PyErr_SetString(PyExc_ValueError, "keep: a unit offer with a limit");
+            goto done;
+        }
+        width = (int)r.p.offers[keep].cap + 1;
+    }
+    if (run_layers(&r, width) ||
         forward(&r.p, r.order, r.n, &r.plan, keep, width, &left, r.layers, NULL, NULL, &over))
         goto done;
     if (over) {
@@ -1036,7 +1034,7 @@ static PyObject *kernel_futures(PyObject *self, PyObject *args) {
     Edges *edges = NULL;
     Futures *f = NULL;
     int over;
-    if (run_start(&r, classes, offers, spends, order_obj, 0, 1)) goto done;
+    if (run_start(&r, classes, offers, spends, order_obj, 0) || run_layers(&r, 1)) goto done;
     edges = calloc(r.n ? r.n : 1, sizeof(Edges));
     if (!edges) {
         PyErr_NoMemory();
@@ -1124,7 +1122,7 @@ static PyObject *kernel_frontier(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     Within w = {0, NULL, NULL, NULL};
     int over;
-    if (run_start(&r, classes, offers, spends, order_obj, 1, 1)) goto done;
+    if (run_start(&r, classes, offers, spends, order_obj, 1) || run_layers(&r, 1)) goto done;
     Py_ssize_t nb = PySequence_Size(bounds);
     if (nb < 0) goto done;
     w.n = (int)nb;

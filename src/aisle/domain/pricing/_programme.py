@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -250,11 +250,11 @@ def frontier(key: Key, bounds: tuple[Bound, ...]) -> tuple[int, tuple[Point, ...
     assert all(not spend[2] and not spend[3] for spend in spends if spend[0])
     units = _as_units(key)
     order = _order(units[0], offers, spends)
-    if _KERNEL is not None and len(spends) <= _KERNEL_MOST_SPENDS:
+    if _KERNEL is not None:
         try:
             return _frontier_in_kernel(key, units, order, bounds)
         except ValueError:
-            pass  # numbers too large for it: the Python's
+            pass  # too many spend terms or numbers too large for it: the Python's
     return _frontier_source(key, units, order, bounds)
 
 
@@ -272,9 +272,7 @@ def _frontier_source(
         # per bound: the prices per threshold, the priced optimum, the futures, the least kept
         priced: list[tuple[list[int], int, list[dict[State, int]], int]] = []
         for bound_key, allowance in bounds:
-            prices = [
-                int(bound_key[2][bit][3]) if bound_key[2][bit][1] == PRICED else 0 for bit in bits
-            ]
+            prices = _bound_prices(bound_key, bits)
             moved, best, futures = _futures(bound_key, tuple(order))
             _work.left -= moved
             if _work.left < 0:
@@ -301,14 +299,27 @@ def _frontier_source(
     points: list[Point] = []
     for state, (value, _, _) in layers[-1].items():
         spent = tuple(_spent(state[base + bit]) for bit in bits)
-        shorts = tuple(
-            best - value * SCALE - sum(p * s for p, s in zip(prices, spent, strict=True))
-            for prices, best, _, _ in priced
-        )
         chosen = _as_classes(key, _trace(layers, order, len(units[0]), state))
-        points.append((spent, value, shorts, chosen))
+        points.append((spent, value, _shorts(priced, spent, value), chosen))
     points.sort(key=lambda point: (point[0], -point[1]))
     return moves, tuple(points)
+
+
+def _bound_prices(bound_key: Key, bits: list[int]) -> list[int]:
+    """What a bound charges per cent spent towards each threshold in doubt (``bits``), in
+    hundredths of a cent: its :data:`PRICED` percentage, or 0 where the threshold is free."""
+    return [int(bound_key[2][bit][3]) if bound_key[2][bit][1] == PRICED else 0 for bit in bits]
+
+
+def _shorts(
+    priced: Sequence[tuple[list[int], int, Any, int]], spent: tuple[int, ...], value: int
+) -> tuple[int, ...]:
+    """How far a point (its spend towards each threshold in doubt, its value) falls short of
+    each bound's priced optimum, in hundredths of a cent."""
+    return tuple(
+        best - value * SCALE - sum(p * s for p, s in zip(prices, spent, strict=True))
+        for prices, best, _, _ in priced
+    )
 
 
 @lru_cache(maxsize=256)
@@ -342,9 +353,7 @@ def _frontier_in_kernel(
     try:
         priced: list[tuple[list[int], int, Any, int]] = []
         for bound_key, allowance in bounds:
-            prices = [
-                int(bound_key[2][bit][3]) if bound_key[2][bit][1] == PRICED else 0 for bit in bits
-            ]
+            prices = _bound_prices(bound_key, bits)
             moved, best, handle = _futures_in_kernel(bound_key, tuple(order))
             _work.left -= moved
             if _work.left < 0:
@@ -366,11 +375,7 @@ def _frontier_in_kernel(
         _work.left = saved
     points: list[Point] = []
     for spent, value, chosen in finals:
-        shorts = tuple(
-            best - value * SCALE - sum(p * s for p, s in zip(prices, spent, strict=True))
-            for prices, best, _, _ in priced
-        )
-        points.append((spent, value, shorts, _as_classes(key, chosen)))
+        points.append((spent, value, _shorts(priced, spent, value), _as_classes(key, chosen)))
     points.sort(key=lambda point: (point[0], -point[1]))
     return moves, tuple(points)
 
@@ -803,7 +808,7 @@ def _in_kernel(
     component: a class of several units, a threshold in doubt, more spend terms than bits in a
     machine word, numbers too large."""
     classes, offers, spends = key
-    if _KERNEL is None or len(spends) > _KERNEL_MOST_SPENDS or any(s[0] for s in spends):
+    if _KERNEL is None or any(s[0] for s in spends):
         return None
     try:
         left, found = _KERNEL.run(classes, offers, spends, order, keep, _work.left)
@@ -827,7 +832,6 @@ def _load_kernel() -> Any:
 
 
 _KERNEL: Any = _load_kernel()
-_KERNEL_MOST_SPENDS = 62
 
 
 def _by_count_source(
