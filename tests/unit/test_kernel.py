@@ -139,13 +139,14 @@ def test_the_programme_runs_the_kernel_where_it_takes_the_component() -> None:
             calls.append(args[4])
             return real.run(*args)
 
-    _programme._KERNEL = Spy
+    _programme._KERNEL, saved = Spy, _programme._work.left
+    _programme._work.left = _programme.BUDGET  # what an earlier test left is not this one's
     try:
         assert _programme._in_kernel(key, [0, 1], -1) == {0: (200, ((0, 1), (0, 1)))}
         in_doubt = (key[0], key[1], ((True, 500, 100, Decimal(0), ()),))
         assert _programme._in_kernel(in_doubt, [0, 1], -1) is None  # the Python's to solve
     finally:
-        _programme._KERNEL = real
+        _programme._KERNEL, _programme._work.left = real, saved
     assert calls == [-1]
 
 
@@ -157,6 +158,94 @@ def test_a_component_the_kernel_does_not_take_is_refused_not_guessed() -> None:
     with pytest.raises(ValueError, match="too large"):
         kernel().run(*huge, [0], -1, 100)
     assert _programme._in_kernel(huge, [0], -1) is None
+
+
+@st.composite
+def wholes(draw: st.DrawFn) -> tuple[_programme.Key, int]:
+    """A component as the optimiser asks for it (classes of several units) and a budget;
+    often with a bundle whose slots alone join groups of classes, each group with offers of
+    its own, which the programme solves group by group (``_bundle_split``)."""
+    (classes, offers, spends), _, _, left = draw(components())
+    masks = st.integers(0, (1 << len(spends)) - 1)
+    grown = [(gross, draw(st.integers(1, 4)), m, options) for gross, _, m, options in classes]
+    every = list(offers)
+    if draw(st.booleans()):
+        bundle, size = len(every), draw(st.integers(2, 3))
+        every.append((_programme.BUNDLE, size, draw(st.integers(1, 3000)),
+                      draw(st.sampled_from([-1, -1, 0, 1, 3]))))  # fmt: skip
+        grown = grown if draw(st.booleans()) else []  # the groups alone, or with the rest
+        for _ in range(draw(st.integers(1, 4))):
+            own = len(every)
+            every.append(draw(st.sampled_from([(_programme.UNIT, 1, 0, -1),
+                                               (_programme.UNIT, 1, 0, 2),
+                                               (_programme.MULTI, 2, 250, -1),
+                                               (_programme.BUYGET, 2, 1, -1)])))  # fmt: skip
+            slot = draw(st.integers(-1, size - 1))  # -1: a group outside the bundle
+            for _ in range(draw(st.integers(1, 3))):
+                gross = draw(st.integers(1, 900))
+                options = [(own, 0, draw(st.integers(0, gross)), draw(masks))]
+                if slot >= 0 and draw(st.integers(0, 3)):
+                    options.insert(draw(st.integers(0, 1)), (bundle, slot, 0, draw(masks)))
+                grown.append((gross, draw(st.integers(1, 3)), draw(masks), tuple(options)))
+    grown = draw(st.permutations(grown))
+    if not grown:
+        grown = [(100, 1, 0, ())]
+    return (tuple(grown), tuple(every), spends), left
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wholes())
+def test_the_kernel_solves_a_component_whole_as_the_python_does(
+    case: tuple[_programme.Key, int],
+) -> None:
+    """The order of the units, a bundle's groups each solved by count, the units folded back
+    into classes: the same solution, the same moves, the same over-budget."""
+    key, left = case
+    real, saved = kernel(), _programme._work.left
+    _programme._KERNEL = None  # the reference: Python throughout
+    try:
+        expected = _programme._by_programme_source(key, left)
+    finally:
+        _programme._KERNEL, _programme._work.left = real, saved
+    solved = real.solve(*key, left, _programme.BUDGET)
+    assert ((left - solved[0], solved[1]) if solved[1] is not None else (left, None)) == expected
+
+
+def test_a_split_component_is_solved_whole_in_the_kernel() -> None:
+    """Two groups of yogurts that a meal deal's two slots alone join: the kernel solves it
+    without the Python (a spy on its run), with the Python's answer."""
+    bundle = (_programme.BUNDLE, 2, 300, -1)
+    key: _programme.Key = (
+        ((250, 2, 0, ((0, 0, 0, 0), (1, 0, 50, 0))), (200, 3, 0, ((0, 1, 0, 0), (2, 0, 0, 0)))),
+        (bundle, (_programme.UNIT, 1, 0, -1), (_programme.MULTI, 3, 500, -1)),
+        (),
+    )
+    assert _programme._bundle_split(key) is not None
+    real = kernel()
+    runs: list[object] = []
+
+    class Spy:
+        solve = staticmethod(real.solve)
+
+        @staticmethod
+        def run(*args: Any) -> Any:
+            runs.append(args)
+            return real.run(*args)
+
+    _programme._KERNEL = Spy
+    try:
+        _programme.solve_by_programme.cache_clear()
+        found = _programme.solve_by_programme(key)
+    finally:
+        _programme._KERNEL = real
+        _programme.solve_by_programme.cache_clear()
+    assert runs == []  # solved whole in C
+    saved = _programme._work.left
+    try:
+        assert found == _programme._by_programme_source(key, _programme.BUDGET)
+    finally:
+        _programme._work.left = saved
+    assert found[1] is not None and sum(found[1][1][0]) == 2 and sum(found[1][1][1]) == 3
 
 
 @st.composite

@@ -43,7 +43,7 @@ typedef struct {
 } Option;
 
 typedef struct {
-    int64_t gross, none_mask;
+    int64_t gross, none_mask, count;
     int nopt;
     Option *opts;
 } Class;
@@ -142,9 +142,33 @@ static int read_percent(PyObject *percent, Spend *s) {
 }
 
 #define MOST_THRESHOLD (1 << 30)
+#define MOST_UNITS 100000
 
+/* Where each offer's counts, slots and each threshold in doubt sit in a state. */
+static void layout(Problem *p) {
+    p->width = 0;
+    p->n_slots = 0;
+    for (int i = 0; i < p->n_offers; i++) {
+        Offer *of = &p->offers[i];
+        of->at = p->width;
+        p->width += of->kind == BUNDLE ? of->size + 1 : 1;
+        of->slots_at = p->n_slots;
+        p->n_slots += of->kind == BUNDLE ? of->size : 1;
+    }
+    p->offers_width = p->width;
+    p->n_doubts = 0;
+    for (int b = 0; b < p->n_spends; b++) {
+        if (!p->spends[b].in_doubt) continue;
+        p->spends[b].at = p->width;
+        p->width += 2;
+        p->n_doubts++;
+    }
+}
+
+/* The component as read from its key; classes of several units only with ``counts_allowed``,
+ * thresholds in doubt only with ``doubts_allowed`` (ValueError otherwise). */
 static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, Problem *p,
-                        int doubts_allowed) {
+                        int doubts_allowed, int counts_allowed) {
     memset(p, 0, sizeof *p);
     Py_ssize_t nc = PySequence_Size(classes), no = PySequence_Size(offers),
                ns = PySequence_Size(spends);
@@ -180,10 +204,6 @@ static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, P
         of->size = (int)size;
         of->param = param;
         of->cap = cap;
-        of->at = p->width;
-        p->width += kind == BUNDLE ? (int)size + 1 : 1;
-        of->slots_at = p->n_slots;
-        p->n_slots += kind == BUNDLE ? (int)size : 1;
     }
     for (Py_ssize_t b = 0; b < ns; b++) {
         PyObject *s = PySequence_GetItem(spends, b);
@@ -223,13 +243,7 @@ static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, P
         Py_DECREF(s);
         if (r) return -1;
     }
-    p->offers_width = p->width;
-    for (int b = 0; b < p->n_spends; b++) {
-        if (!p->spends[b].in_doubt) continue;
-        p->spends[b].at = p->width;
-        p->width += 2;
-        p->n_doubts++;
-    }
+    layout(p);
     Py_ssize_t total_options = 0;
     for (Py_ssize_t i = 0; i < nc; i++) {
         PyObject *c = PySequence_GetItem(classes, i);
@@ -251,13 +265,18 @@ static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, P
         PyObject *c = PySequence_GetItem(classes, i);
         if (!c) return -1;
         Class *cl = &p->classes[i];
-        int64_t count;
+        int64_t count = 1;
         int r = item_i64(c, 0, &cl->gross) || item_i64(c, 1, &count) ||
                 item_i64(c, 2, &cl->none_mask);
-        if (!r && count != 1) {
+        if (!r && count != 1 && !counts_allowed) {
             PyErr_SetString(PyExc_ValueError, "a class of several units: not for the kernel");
             r = 1;
         }
+        if (!r && (count < 1 || count > MOST_UNITS)) {
+            PyErr_SetString(PyExc_ValueError, "a class of no units, or too many");
+            r = 1;
+        }
+        cl->count = count;
         PyObject *options = r ? NULL : PySequence_GetItem(c, 3);
         Py_DECREF(c);
         if (r || !options) return -1;
@@ -900,7 +919,7 @@ static void run_free(Run *r) {
 static int run_start(Run *r, PyObject *classes, PyObject *offers, PyObject *spends,
                      PyObject *order_obj, int doubts_allowed) {
     memset(r, 0, sizeof *r);
-    if (read_problem(classes, offers, spends, &r->p, doubts_allowed)) return -1;
+    if (read_problem(classes, offers, spends, &r->p, doubts_allowed, 0)) return -1;
     Py_ssize_t n = PySequence_Size(order_obj);
     if (n < 0) return -1;
     if (n != r->p.n_classes) {
@@ -1190,6 +1209,656 @@ done:
     return result;
 }
 
+/* ---- the plain programme whole: _programme._solve_programme with no threshold in doubt ----
+ *
+ * solve(classes, offers, spends, left, group_budget) -> (left, (value, chosen) | None)
+ *   the component as a key (classes of several units too), no threshold in doubt; chosen: per
+ *   class, the units given to each choice. The order of the units (_order), a bundle that
+ *   splits the component into groups (_bundle_split, _solve_split, each group with its own
+ *   ``group_budget`` as _group gives it), the programme by count (_by_count) and the units
+ *   folded back into classes (_as_classes), as the Python does them, so the moves, the budget
+ *   and the solution are the same.
+ */
+
+/* A component's solutions by count of one offer: per count 0..width-1, whether there is one,
+ * its value, and its split per class (the units given to each choice, class after class). */
+typedef struct {
+    int width, n_splits;
+    int *present;
+    int64_t *values;
+    int32_t *splits; /* width x n_splits */
+} Counted;
+
+static void counted_free(Counted *c) {
+    free(c->present);
+    free(c->values);
+    free(c->splits);
+    memset(c, 0, sizeof *c);
+}
+
+static int counted_init(Counted *c, const Problem *p, int width) {
+    memset(c, 0, sizeof *c);
+    c->width = width;
+    for (int i = 0; i < p->n_classes; i++) c->n_splits += p->classes[i].nopt + 1;
+    c->present = calloc(width, sizeof(int));
+    c->values = calloc(width, sizeof(int64_t));
+    c->splits = calloc((size_t)width * (c->n_splits ? c->n_splits : 1), sizeof(int32_t));
+    if (!c->present || !c->values || !c->splits) {
+        counted_free(c);
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether class ci of p has an option of offer o. */
+static int uses_offer(const Problem *p, int ci, int o) {
+    const Class *cl = &p->classes[ci];
+    for (int k = 0; k < cl->nopt; k++)
+        if (cl->opts[k].offer == o) return 1;
+    return 0;
+}
+
+static const int64_t *sort_keys;
+static int sort_width;
+
+static int key_cmp(const void *a, const void *b) {
+    const int64_t *x = &sort_keys[(size_t)*(const int *)a * sort_width],
+                  *y = &sort_keys[(size_t)*(const int *)b * sort_width];
+    for (int i = 0; i < sort_width; i++)
+        if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+/* _programme._slot_by_slot: ``placed`` regrouped bundle slot by bundle slot (in place). */
+static int slot_by_slot(const Problem *u, int *placed) {
+    int n = u->n_classes, no = u->n_offers, rc = -1;
+    int *units = calloc(u->n_slots ? u->n_slots : 1, sizeof(int)), *total = calloc(no ? no : 1, sizeof(int));
+    int *bundles = malloc(sizeof(int) * (no ? no : 1)), *rank = malloc(sizeof(int) * (u->n_slots ? u->n_slots : 1));
+    int *position = malloc(sizeof(int) * (n ? n : 1)), *grouped = malloc(sizeof(int) * (n ? n : 1));
+    int *slot_of = malloc(sizeof(int) * (no ? no : 1));
+    int64_t *keys = NULL;
+    int nb = 0;
+    if (!units || !total || !bundles || !rank || !position || !grouped || !slot_of) goto nomemory;
+    int seen_any = 0;
+    for (int ci = 0; ci < n; ci++) {
+        const Class *cl = &u->classes[ci];
+        for (int k = 0; k < cl->nopt; k++) {
+            const Offer *of = &u->offers[cl->opts[k].offer];
+            if (of->kind != BUNDLE) continue;
+            units[of->slots_at + cl->opts[k].slot] += (int)cl->count;
+            if (!total[cl->opts[k].offer]) bundles[nb++] = cl->opts[k].offer;
+            total[cl->opts[k].offer] += (int)cl->count;
+            seen_any = 1;
+        }
+    }
+    if (!seen_any) {
+        rc = 0;
+        goto done;
+    }
+    /* bundles by most units first, then index (insertion sort: a handful) */
+    for (int i = 1; i < nb; i++) {
+        int b = bundles[i], j = i - 1;
+        while (j >= 0 && (total[bundles[j]] < total[b] ||
+                          (total[bundles[j]] == total[b] && bundles[j] > b))) {
+            bundles[j + 1] = bundles[j];
+            j--;
+        }
+        bundles[j + 1] = b;
+    }
+    for (int i = 0; i < nb; i++) { /* each slot's rank: fewest units first, then slot */
+        const Offer *of = &u->offers[bundles[i]];
+        for (int s = 0; s < of->size; s++) {
+            int r = 0;
+            for (int t = 0; t < of->size; t++) {
+                int ut = units[of->slots_at + t], us = units[of->slots_at + s];
+                if (ut < us || (ut == us && t < s)) r++;
+            }
+            rank[of->slots_at + s] = r;
+        }
+    }
+    for (int i = 0; i < n; i++) position[placed[i]] = i;
+    keys = malloc(sizeof(int64_t) * (size_t)(n ? n : 1) * (nb + 1));
+    if (!keys) goto nomemory;
+    for (int ci = 0; ci < n; ci++) {
+        const Class *cl = &u->classes[ci];
+        for (int i = 0; i < nb; i++) slot_of[bundles[i]] = -1;
+        for (int k = 0; k < cl->nopt; k++) /* the last option of a bundle: as a dict keeps */
+            if (u->offers[cl->opts[k].offer].kind == BUNDLE) slot_of[cl->opts[k].offer] = cl->opts[k].slot;
+        int64_t *key = &keys[(size_t)ci * (nb + 1)];
+        for (int i = 0; i < nb; i++) {
+            int b = bundles[i];
+            key[i] = slot_of[b] < 0 ? -1 : rank[u->offers[b].slots_at + slot_of[b]];
+        }
+        key[nb] = position[ci];
+    }
+    memcpy(grouped, placed, sizeof(int) * n);
+    sort_keys = keys;
+    sort_width = nb + 1;
+    qsort(grouped, n, sizeof(int), key_cmp);
+    for (int o = 0; o < no; o++) { /* a "buy k get j" must keep its classes in order */
+        if (u->offers[o].kind != BUYGET) continue;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            if (!uses_offer(u, grouped[i], o)) continue;
+            if (grouped[i] < last) {
+                rc = 0;
+                goto done;
+            }
+            last = grouped[i];
+        }
+    }
+    memcpy(placed, grouped, sizeof(int) * n);
+    rc = 0;
+    goto done;
+nomemory:
+    PyErr_NoMemory();
+done:
+    free(units);
+    free(total);
+    free(bundles);
+    free(rank);
+    free(position);
+    free(grouped);
+    free(slot_of);
+    free(keys);
+    return rc;
+}
+
+/* _programme._ordered on a component with no threshold in doubt: classes drawn greedily so
+ * that few offers are open at once, a "buy k get j"'s classes in their order; then
+ * slot_by_slot. */
+static int order_classes(const Problem *u, int *placed) {
+    int n = u->n_classes, no = u->n_offers, rc = -1;
+    int *uses_at = calloc(n + 1, sizeof(int)), *uses = NULL;
+    int *remaining = calloc(no ? no : 1, sizeof(int)), *open = calloc(no ? no : 1, sizeof(int));
+    int *waiting = calloc(n ? n : 1, sizeof(int)), *done = calloc(n ? n : 1, sizeof(int));
+    int *mark = calloc(no ? no : 1, sizeof(int));
+    if (!uses_at || !remaining || !open || !waiting || !done || !mark) goto nomemory;
+    int total = 0;
+    for (int ci = 0; ci < n; ci++) total += u->classes[ci].nopt;
+    uses = malloc(sizeof(int) * (total ? total : 1));
+    if (!uses) goto nomemory;
+    for (int ci = 0; ci < n; ci++) { /* each class's distinct offers */
+        const Class *cl = &u->classes[ci];
+        uses_at[ci + 1] = uses_at[ci];
+        for (int k = 0; k < cl->nopt; k++) {
+            int o = cl->opts[k].offer;
+            if (mark[o] == ci + 1) continue;
+            mark[o] = ci + 1;
+            uses[uses_at[ci + 1]++] = o;
+            /* the classes before it that use a "buy k get j" it uses */
+            if (u->offers[o].kind == BUYGET) waiting[ci] += remaining[o];
+            remaining[o]++;
+        }
+    }
+    for (int placed_n = 0; placed_n < n; placed_n++) {
+        int best = -1, best_new = 0, best_closes = 0;
+        for (int ci = 0; ci < n; ci++) {
+            if (done[ci] || waiting[ci]) continue;
+            int opens = 0, closes = 0;
+            for (int k = uses_at[ci]; k < uses_at[ci + 1]; k++) {
+                if (!open[uses[k]]) opens++;
+                if (remaining[uses[k]] == 1) closes++;
+            }
+            if (best < 0 || opens < best_new || (opens == best_new && closes > best_closes))
+                best = ci, best_new = opens, best_closes = closes;
+        }
+        if (best < 0) { /* cannot happen: the first unplaced "buy k get j" class is ready */
+            PyErr_SetString(PyExc_ValueError, "no class ready to place");
+            goto done;
+        }
+        placed[placed_n] = best;
+        done[best] = 1;
+        for (int k = uses_at[best]; k < uses_at[best + 1]; k++) {
+            int o = uses[k];
+            remaining[o]--;
+            open[o] = remaining[o] != 0;
+            if (u->offers[o].kind == BUYGET)
+                for (int other = best + 1; other < n; other++)
+                    if (uses_offer(u, other, o)) waiting[other]--;
+        }
+    }
+    rc = slot_by_slot(u, placed);
+    goto done;
+nomemory:
+    PyErr_NoMemory();
+done:
+    free(uses_at);
+    free(uses);
+    free(remaining);
+    free(open);
+    free(waiting);
+    free(done);
+    free(mark);
+    return rc;
+}
+
+/* _by_count on the component's units (or the plain programme, keep -1), folded back into its
+ * classes (_solve_counted, _as_classes): ``out`` gets a solution for each count there is. */
+static int solve_counted(const Problem *key, int keep, long long *left, Counted *out, int *over) {
+    int rc = -1, n = 0;
+    *over = 0;
+    for (int i = 0; i < key->n_classes; i++) n += (int)key->classes[i].count;
+    Problem u = *key; /* the same offers and spends; a class per unit */
+    u.classes = malloc(sizeof(Class) * (n ? n : 1));
+    int *owner = malloc(sizeof(int) * (n ? n : 1)), *order = malloc(sizeof(int) * (n ? n : 1));
+    int *split_at = malloc(sizeof(int) * (key->n_classes + 1));
+    Plan plan;
+    memset(&plan, 0, sizeof plan);
+    Layer *layers = NULL;
+    int made = 0;
+    memset(out, 0, sizeof *out);
+    if (!u.classes || !owner || !order || !split_at) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    u.n_classes = n;
+    split_at[0] = 0;
+    for (int ci = 0, j = 0; ci < key->n_classes; ci++) {
+        split_at[ci + 1] = split_at[ci] + key->classes[ci].nopt + 1;
+        for (int64_t k = 0; k < key->classes[ci].count; k++, j++) {
+            u.classes[j] = key->classes[ci];
+            u.classes[j].count = 1;
+            owner[j] = ci;
+        }
+    }
+    int width = 1;
+    if (keep >= 0) {
+        const Offer *of = &key->offers[keep];
+        if (of->kind != UNIT || of->cap < 0 || of->cap > MOST_UNITS) {
+            PyErr_SetString(PyExc_ValueError, "keep: a unit offer with a limit");
+            goto done;
+        }
+        width = (int)of->cap + 1;
+    }
+    if (order_classes(&u, order) || plan_make(&u, order, n, &plan)) goto done;
+    layers = calloc(n + 1, sizeof(Layer));
+    if (!layers) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; made <= n; made++) {
+        if (layer_init(&layers[made], u.width, width)) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    if (forward(&u, order, n, &plan, keep, width, left, layers, NULL, NULL, over)) goto done;
+    if (*over) {
+        rc = 0;
+        goto done;
+    }
+    if (counted_init(out, key, width)) goto done;
+    Layer *final = &layers[n];
+    for (int k = 0; k < width; k++) {
+        int best = -1;
+        int64_t most = 0;
+        for (int e = 0; e < final->n; e++) { /* the first of the best: deterministic */
+            int64_t v = final->values[(size_t)e * width + k];
+            if (v != NONE_VALUE && (best < 0 || v > most)) best = e, most = v;
+        }
+        if (best < 0) continue;
+        out->present[k] = 1;
+        out->values[k] = most;
+        int32_t *splits = &out->splits[(size_t)k * out->n_splits];
+        int entry = best, at = k;
+        for (int step = n - 1; step >= 0; step--) {
+            Layer *l = &layers[step + 1];
+            size_t t = (size_t)entry * l->width + at;
+            splits[split_at[owner[order[step]]] + l->choice[t]] += 1;
+            entry = l->from[t];
+            at = l->from_n[t];
+        }
+    }
+    rc = 0;
+done:
+    if (rc) counted_free(out);
+    for (int i = 0; i < made; i++) layer_free(&layers[i]);
+    free(layers);
+    plan_free(&plan);
+    free(u.classes);
+    free(owner);
+    free(order);
+    free(split_at);
+    return rc;
+}
+
+/* _programme._bundle_split: the bundle (or -1) whose slots alone join the component, and each
+ * class's group (numbered by their first class). */
+static int bundle_split(const Problem *p, int *group_of, int *n_groups) {
+    int n = p->n_classes, no = p->n_offers, found = -1;
+    int *units = calloc(no ? no : 1, sizeof(int)), *parent = malloc(sizeof(int) * (n ? n : 1));
+    int *first = malloc(sizeof(int) * (no ? no : 1)), *slot_of = malloc(sizeof(int) * (n ? n : 1));
+    int *tried = calloc(no ? no : 1, sizeof(int));
+    if (!units || !parent || !first || !slot_of || !tried) {
+        PyErr_NoMemory();
+        found = -2;
+        goto done;
+    }
+    for (int ci = 0; ci < n; ci++)
+        for (int k = 0; k < p->classes[ci].nopt; k++)
+            if (p->offers[p->classes[ci].opts[k].offer].kind == BUNDLE)
+                units[p->classes[ci].opts[k].offer] += (int)p->classes[ci].count;
+    for (;;) {
+        int bundle = -1; /* the next: most units first, then index */
+        for (int o = 0; o < no; o++)
+            if (units[o] && !tried[o] && (bundle < 0 || units[o] > units[bundle])) bundle = o;
+        if (bundle < 0) break;
+        tried[bundle] = 1;
+        for (int ci = 0; ci < n; ci++) parent[ci] = ci;
+        for (int o = 0; o < no; o++) first[o] = -1;
+        for (int ci = 0; ci < n; ci++) {
+            for (int k = 0; k < p->classes[ci].nopt; k++) {
+                int o = p->classes[ci].opts[k].offer;
+                if (o == bundle) continue;
+                if (first[o] < 0) first[o] = ci;
+                int a = first[o], b = ci;
+                while (parent[a] != a) a = parent[a];
+                while (parent[b] != b) b = parent[b];
+                if (a < b) parent[b] = a;
+                else parent[a] = b;
+            }
+        }
+        int fits = 1, groups = 0;
+        for (int ci = 0; ci < n; ci++) slot_of[ci] = -1;
+        for (int ci = 0; ci < n; ci++) {
+            int r = ci;
+            while (parent[r] != r) r = parent[r];
+            group_of[ci] = r; /* its root for now: the least class of its group */
+            if (r == ci) groups++;
+            for (int k = 0; k < p->classes[ci].nopt; k++) {
+                if (p->classes[ci].opts[k].offer != bundle) continue;
+                if (slot_of[r] < 0) slot_of[r] = p->classes[ci].opts[k].slot;
+                else if (slot_of[r] != p->classes[ci].opts[k].slot) fits = 0;
+            }
+        }
+        if (fits && groups > 1) {
+            int g = 0;
+            for (int ci = 0; ci < n; ci++) /* roots come first in their groups */
+                if (group_of[ci] == ci) slot_of[ci] = g++;
+            for (int ci = 0; ci < n; ci++) group_of[ci] = slot_of[group_of[ci]];
+            *n_groups = groups;
+            found = bundle;
+            break;
+        }
+    }
+done:
+    free(units);
+    free(parent);
+    free(first);
+    free(slot_of);
+    free(tried);
+    return found;
+}
+
+static int solve_programme(const Problem *key, long long *left, long long group_budget,
+                           Counted *out, int *over);
+
+/* One group's tally joined into a slot: per count, the best value and where it came from. */
+typedef struct {
+    int group, prev;   /* the group joined; the slot's stage before (-1: none) */
+    int64_t *value;    /* per count 0..most */
+    int *has, *from_n; /* per count: whether reached; the count before */
+    int *m;            /* per count: the group's count */
+    int *ins, n_ins;   /* the counts in the order first reached (a dict's order) */
+} Stage;
+
+/* _programme._solve_split: a component that ``bundle`` alone joins, group by group. */
+static int solve_split(const Problem *key, int bundle, const int *group_of, int n_groups,
+                       long long *left, long long group_budget, Counted *out, int *over) {
+    const Offer *bo = &key->offers[bundle];
+    int size = bo->size, n = key->n_classes, rc = -1;
+    *over = 0;
+    memset(out, 0, sizeof *out);
+    int64_t most = bo->cap;
+    int *slot_units = calloc(size, sizeof(int));
+    Counted *results = calloc(n_groups, sizeof(Counted));
+    Stage *stages = calloc(n_groups, sizeof(Stage));
+    int *last_stage = malloc(sizeof(int) * (size + 1)); /* per slot (size: none) */
+    int *members = malloc(sizeof(int) * (n ? n : 1)), *local = malloc(sizeof(int) * (key->n_offers ? key->n_offers : 1));
+    int *member_at = malloc(sizeof(int) * (n ? n : 1));
+    Problem sub;
+    memset(&sub, 0, sizeof sub);
+    if (!slot_units || !results || !stages || !last_stage || !members || !local || !member_at) goto nomemory;
+    for (int ci = 0; ci < n; ci++)
+        for (int k = 0; k < key->classes[ci].nopt; k++)
+            if (key->classes[ci].opts[k].offer == bundle)
+                slot_units[key->classes[ci].opts[k].slot] += (int)key->classes[ci].count;
+    for (int s = 0; s < size; s++)
+        if (most < 0 || slot_units[s] < most) most = slot_units[s];
+    int64_t per_application = -bo->param;
+    for (int b = 0; b < key->n_spends; b++)
+        if (bo->contained >> b & 1) per_application += spend_term(bo->param, &key->spends[b]);
+    for (int s = 0; s <= size; s++) last_stage[s] = -1;
+    for (int g = 0; g < n_groups; g++) {
+        int nm = 0, nl = 0, slot = -1;
+        for (int o = 0; o < key->n_offers; o++) local[o] = -1;
+        for (int ci = 0; ci < n; ci++) {
+            if (group_of[ci] != g) continue;
+            member_at[ci] = nm;
+            members[nm++] = ci;
+            for (int k = 0; k < key->classes[ci].nopt; k++) {
+                local[key->classes[ci].opts[k].offer] = 0;
+                if (key->classes[ci].opts[k].offer == bundle && slot < 0)
+                    slot = key->classes[ci].opts[k].slot;
+            }
+        }
+        for (int o = 0; o < key->n_offers; o++)
+            if (local[o] == 0) local[o] = nl++;
+        /* the group as its own component: the bundle a unit offer worth each unit's price */
+        sub.n_classes = nm;
+        sub.n_offers = nl;
+        sub.n_spends = key->n_spends;
+        sub.spends = key->spends;
+        sub.classes = calloc(nm ? nm : 1, sizeof(Class));
+        sub.offers = calloc(nl ? nl : 1, sizeof(Offer));
+        int total_options = 0;
+        for (int i = 0; i < nm; i++) total_options += key->classes[members[i]].nopt;
+        sub.pool = calloc(total_options ? total_options : 1, sizeof(Option));
+        if (!sub.classes || !sub.offers || !sub.pool) goto nomemory;
+        for (int o = 0; o < key->n_offers; o++) {
+            if (local[o] < 0) continue;
+            Offer *of = &sub.offers[local[o]];
+            *of = key->offers[o];
+            if (o == bundle) {
+                of->kind = UNIT;
+                of->size = 1;
+                of->param = 0;
+                of->cap = most;
+                of->contained = 0;
+            }
+        }
+        layout(&sub);
+        Option *next = sub.pool;
+        for (int i = 0; i < nm; i++) {
+            const Class *from = &key->classes[members[i]];
+            Class *cl = &sub.classes[i];
+            *cl = *from;
+            cl->opts = next;
+            for (int k = 0; k < from->nopt; k++, next++) {
+                *next = from->opts[k];
+                next->offer = local[from->opts[k].offer];
+                if (from->opts[k].offer == bundle) {
+                    next->slot = 0;
+                    next->disc = from->gross;
+                    next->mask = 0;
+                }
+            }
+        }
+        long long group_left = group_budget;
+        int r = slot < 0 ? solve_programme(&sub, &group_left, group_budget, &results[g], over)
+                         : solve_counted(&sub, local[bundle], &group_left, &results[g], over);
+        free(sub.classes);
+        free(sub.offers);
+        free(sub.pool);
+        memset(&sub, 0, sizeof sub);
+        if (r) goto done;
+        if (*over) {
+            rc = 0;
+            goto done;
+        }
+        *left -= group_budget - group_left; /* what _group's moves cost */
+        if (*left < 0) {
+            *over = 1;
+            rc = 0;
+            goto done;
+        }
+        /* join the group's counts into its slot's */
+        int key_slot = slot < 0 ? size : slot;
+        Stage *st = &stages[g];
+        st->group = g;
+        st->prev = last_stage[key_slot];
+        st->value = calloc(most + 1, sizeof(int64_t));
+        st->has = calloc(most + 1, sizeof(int));
+        st->from_n = calloc(most + 1, sizeof(int));
+        st->m = calloc(most + 1, sizeof(int));
+        st->ins = calloc(most + 1, sizeof(int));
+        if (!st->value || !st->has || !st->from_n || !st->m || !st->ins) goto nomemory;
+        const Stage *before = st->prev < 0 ? NULL : &stages[st->prev];
+        int before_n = before ? before->n_ins : 1;
+        for (int i = 0; i < before_n; i++) {
+            int had = before ? before->ins[i] : 0;
+            int64_t value = before ? before->value[had] : 0;
+            for (int m = 0; m < results[g].width; m++) {
+                if (!results[g].present[m] || had + m > most) continue;
+                int64_t total = value + results[g].values[m];
+                int at = had + m;
+                if (!st->has[at]) {
+                    st->has[at] = 1;
+                    st->ins[st->n_ins++] = at;
+                } else if (!(total > st->value[at])) {
+                    continue;
+                }
+                st->value[at] = total;
+                st->from_n[at] = had;
+                st->m[at] = m;
+            }
+        }
+        last_stage[key_slot] = g;
+    }
+    /* the number of applications that makes the whole best: fewest on a tie */
+    int64_t outside = last_stage[size] < 0 ? 0 : stages[last_stage[size]].value[0];
+    int64_t best_value = 0;
+    int best_apps = -1;
+    for (int64_t apps = 0; apps <= most; apps++) {
+        int all = 1;
+        int64_t value = outside + apps * per_application;
+        for (int s = 0; s < size && all; s++) {
+            int at = last_stage[s];
+            if (at < 0) all = apps == 0;
+            else if (!stages[at].has[apps]) all = 0;
+            else value += stages[at].value[apps];
+        }
+        if (all && (best_apps < 0 || value > best_value)) best_value = value, best_apps = (int)apps;
+    }
+    if (counted_init(out, key, 1)) goto done;
+    out->present[0] = 1;
+    out->values[0] = best_value;
+    int *split_at = member_at; /* reused: each class's first split */
+    for (int ci = 0, at = 0; ci < n; ci++) {
+        split_at[ci] = at;
+        at += key->classes[ci].nopt + 1;
+    }
+    for (int s = 0; s <= size; s++) {
+        int count = s == size ? 0 : best_apps;
+        for (int at = last_stage[s]; at >= 0; at = stages[at].prev) {
+            const Stage *st = &stages[at];
+            int g = st->group, m = st->m[count];
+            const int32_t *splits = &results[g].splits[(size_t)m * results[g].n_splits];
+            for (int ci = 0, from = 0; ci < n; ci++) {
+                if (group_of[ci] != g) continue;
+                int width = key->classes[ci].nopt + 1;
+                memcpy(&out->splits[split_at[ci]], &splits[from], sizeof(int32_t) * width);
+                from += width;
+            }
+            count = st->from_n[count];
+        }
+    }
+    rc = 0;
+    goto done;
+nomemory:
+    PyErr_NoMemory();
+done:
+    free(sub.classes);
+    free(sub.offers);
+    free(sub.pool);
+    if (results)
+        for (int g = 0; g < n_groups; g++) counted_free(&results[g]);
+    if (stages)
+        for (int g = 0; g < n_groups; g++) {
+            free(stages[g].value);
+            free(stages[g].has);
+            free(stages[g].from_n);
+            free(stages[g].m);
+            free(stages[g].ins);
+        }
+    free(results);
+    free(stages);
+    free(slot_units);
+    free(last_stage);
+    free(members);
+    free(local);
+    free(member_at);
+    return rc;
+}
+
+/* _programme._solve_programme with no threshold in doubt: one solution, in ``out``. */
+static int solve_programme(const Problem *key, long long *left, long long group_budget,
+                           Counted *out, int *over) {
+    int n_groups = 0;
+    int *group_of = malloc(sizeof(int) * (key->n_classes ? key->n_classes : 1));
+    if (!group_of) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int bundle = bundle_split(key, group_of, &n_groups);
+    int rc = bundle == -2 ? -1
+             : bundle >= 0
+                 ? solve_split(key, bundle, group_of, n_groups, left, group_budget, out, over)
+                 : solve_counted(key, -1, left, out, over);
+    free(group_of);
+    return rc;
+}
+
+static PyObject *kernel_solve(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *classes, *offers, *spends;
+    long long left, group_budget;
+    if (!PyArg_ParseTuple(args, "OOOLL", &classes, &offers, &spends, &left, &group_budget))
+        return NULL;
+    Problem p;
+    Counted out;
+    memset(&out, 0, sizeof out);
+    PyObject *result = NULL;
+    int over = 0;
+    if (read_problem(classes, offers, spends, &p, 0, 1) ||
+        solve_programme(&p, &left, group_budget, &out, &over))
+        goto done;
+    if (over) {
+        result = Py_BuildValue("(LO)", left, Py_None);
+        goto done;
+    }
+    PyObject *chosen = PyTuple_New(p.n_classes);
+    if (!chosen) goto done;
+    for (int ci = 0, at = 0; ci < p.n_classes; ci++) {
+        int width = p.classes[ci].nopt + 1;
+        PyObject *split = PyTuple_New(width);
+        if (!split) {
+            Py_DECREF(chosen);
+            goto done;
+        }
+        for (int i = 0; i < width; i++) PyTuple_SET_ITEM(split, i, PyLong_FromLong(out.splits[at + i]));
+        PyTuple_SET_ITEM(chosen, ci, split);
+        at += width;
+    }
+    result = Py_BuildValue("(L(LN))", left, (long long)out.values[0], chosen);
+done:
+    counted_free(&out);
+    problem_free(&p);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"run", kernel_run, METH_VARARGS,
      "run(classes, offers, spends, order, keep, left) -> (left, {count: (value, chosen)} | "
@@ -1197,6 +1866,9 @@ static PyMethodDef methods[] = {
     {"futures", kernel_futures, METH_VARARGS,
      "futures(classes, offers, spends, order, left) -> (left, best, handle) | (left, None, "
      "None): the most still to come from every state, kept for frontier()."},
+    {"solve", kernel_solve, METH_VARARGS,
+     "solve(classes, offers, spends, left, group_budget) -> (left, (value, chosen) | None): "
+     "the plain programme whole, bundle split and all (see the module's source)."},
     {"frontier", kernel_frontier, METH_VARARGS,
      "frontier(classes, offers, spends, order, left, bounds) -> (left, finals | None): the "
      "tracking pass of a frontier."},

@@ -10,6 +10,14 @@ def run(
     left: int,
     /,
 ) -> tuple[int, dict[int, tuple[int, tuple[tuple[int, ...], ...]]] | None]: ...
+def solve(
+    classes: tuple[tuple[int, int, int, tuple[tuple[int, int, int, int], ...]], ...],
+    offers: tuple[tuple[int, ...], ...],
+    spends: tuple[tuple[bool, int, int, Decimal, tuple[int, ...]], ...],
+    left: int,
+    group_budget: int,
+    /,
+) -> tuple[int, tuple[int, tuple[tuple[int, ...], ...]] | None]: ...
 def futures(
     classes: tuple[tuple[int, int, int, tuple[tuple[int, int, int, int], ...]], ...],
     offers: tuple[tuple[int, ...], ...],

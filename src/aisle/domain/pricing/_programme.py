@@ -206,8 +206,28 @@ def solve_whole(key: Key) -> tuple[int, tuple[tuple[int, ...], ...], Any]:
 @lru_cache(maxsize=4096)
 def solve_by_programme(key: Key) -> tuple[int, tuple[int, tuple[tuple[int, ...], ...]] | None]:
     """:func:`solve` by the programme alone: the moves it made (the same whenever the key
-    comes back), and the solution, or None when it ran past its budget."""
-    budget = DOUBT_BUDGET if any(spend[0] for spend in key[2]) else BUDGET
+    comes back), and the solution, or None when it ran past its budget.
+
+    Without a threshold in doubt, the C kernel runs it whole where it is built and takes the
+    component (:func:`_by_programme_source` otherwise, the same programme in Python)."""
+    classes, offers, spends = key
+    in_doubt = any(spend[0] for spend in spends)
+    budget = DOUBT_BUDGET if in_doubt else BUDGET
+    if _KERNEL is not None and not in_doubt:
+        try:
+            left, solved = _KERNEL.solve(classes, offers, spends, budget, BUDGET)
+        except ValueError:
+            pass  # numbers too large or too many spend terms for it: the Python's
+        else:
+            return (budget - left, solved) if solved is not None else (budget, None)
+    return _by_programme_source(key, budget)
+
+
+def _by_programme_source(
+    key: Key, budget: int
+) -> tuple[int, tuple[int, tuple[tuple[int, ...], ...]] | None]:
+    """:func:`solve_by_programme` in Python, within ``budget`` moves: the reference the
+    kernel's ``solve`` is tested against (its forward passes may still run in the kernel)."""
     _work.left = budget
     try:
         found = _solve_programme(key)
