@@ -589,6 +589,11 @@ def measure(
         bar = progress.add_task("Pricing scan by scan", total=sum(len(s) for s in baskets))
         for b, scans in enumerate(baskets):
             states = [lines_of(scans[:k]) for k in range(1, len(scans) + 1)]
+            # the harness's objects (price list, plan, every basket's states) stay out of the
+            # collector's full passes, for the engine's children and CP-SAT here alike, as the
+            # server keeps what it built at startup out of them (aisle.cli._run)
+            gc.collect()
+            gc.freeze()
             first = len(outcome.rescan_s)
             for scanned, seconds in enumerate(
                 _in_child(_scan_run, (states, plan.offers), limit_s, budget_s)
