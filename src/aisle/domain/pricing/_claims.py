@@ -55,7 +55,6 @@ from aisle.domain.pricing._programme import (
     SpendKey,
     frontier,
     measure,
-    scaled,
     solve,
     solve_by_programme,
     spent_of,
@@ -348,7 +347,7 @@ class Claims:
             }
             key, owners = self._tracked_key(members, claimed, caps)
             bounds = tuple(
-                (scaled(self._tracked_key(members, claimed, caps, prices)[0]), margin)
+                (self._tracked_key(members, claimed, caps, prices, scale=True)[0], margin)
                 for margin, prices in margins
             )
             moves, points = frontier(key, bounds)
@@ -421,10 +420,12 @@ class Claims:
         claimed: tuple[int, ...],
         caps: dict[int, int],
         prices: dict[int, int] | None = None,
+        scale: bool = False,
     ) -> tuple[Key, tuple[int, ...]]:
-        """The component's key with the terms of :meth:`_tracked`, and each term's offer."""
+        """The component's key with the terms of :meth:`_tracked`, and each term's offer (in
+        hundredths of a cent with ``scale``)."""
         return self.problem.key_of(
-            members, lambda si, s, c: self._tracked(claimed, si, s, c, caps, prices)
+            members, lambda si, s, c: self._tracked(claimed, si, s, c, caps, prices), scale
         )
 
     def _tracked(
@@ -475,8 +476,10 @@ class Claims:
         ceiling = 0
         chosen_all: list[Chosen] = []
         for members in self.touched:
-            key = self.problem.key_of(members, lambda si, s, c: self._terms(claims, si, s, c))[0]
-            moves, found = solve_by_programme(scaled(key) if priced else key)
+            key = self.problem.key_of(
+                members, lambda si, s, c: self._terms(claims, si, s, c), priced
+            )[0]
+            moves, found = solve_by_programme(key)
             self.moves += moves
             if found is None or self.moves > EFFORT:
                 raise _TooBig  # one joined model costs less than going on

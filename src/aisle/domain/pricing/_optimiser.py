@@ -55,6 +55,9 @@ from aisle.domain.pricing._programme import (
     SpendKey,
     forget_groups,
     percent_of,
+    scaled_classes,
+    scaled_offers,
+    scaled_spends,
     solve,
     solve_whole,
     spent_of,
@@ -418,11 +421,14 @@ class _Problem:
         return self.key_of(members, terms)[0]
 
     def key_of(
-        self, members: list[int], terms: Callable[[int, _Spend, tuple[int, ...]], list[SpendKey]]
+        self,
+        members: list[int],
+        terms: Callable[[int, _Spend, tuple[int, ...]], list[SpendKey]],
+        scale: bool = False,
     ) -> tuple[Key, tuple[int, ...]]:
         """The component's key with the spend terms ``terms`` gives for each spend offer that
         covers it (given its index and the offers whose applications count whole), and the
-        spend offer of each term."""
+        spend offer of each term; in hundredths of a cent (:func:`scaled`) with ``scale``."""
         shape = self._shape(tuple(members))
         spends: list[SpendKey] = []
         spend_ids: list[int] = []
@@ -431,20 +437,33 @@ class _Problem:
                 spends.append(term)
                 spend_ids.append(si)
         ids = tuple(spend_ids)
-        classes = shape.classes.get(ids)
+        known = shape.scaled if scale else shape.classes
+        classes = known.get(ids)
         if classes is None:
-            classes = shape.classes[ids] = tuple(
-                (
-                    self.classes[ci].gross,
-                    self.classes[ci].count,
-                    self._counts_mask(spend_ids, ci, None),
-                    tuple(
-                        (shape.local[o.offer], o.slot, o.disc, self._counts_mask(spend_ids, ci, o))
-                        for o in self.options[ci]
-                    ),
+            plain = shape.classes.get(ids)
+            if plain is None:
+                plain = shape.classes[ids] = tuple(
+                    (
+                        self.classes[ci].gross,
+                        self.classes[ci].count,
+                        self._counts_mask(spend_ids, ci, None),
+                        tuple(
+                            (
+                                shape.local[o.offer],
+                                o.slot,
+                                o.disc,
+                                self._counts_mask(spend_ids, ci, o),
+                            )
+                            for o in self.options[ci]
+                        ),
+                    )
+                    for ci in members
                 )
-                for ci in members
-            )
+            classes = plain
+            if scale:
+                classes = shape.scaled[ids] = scaled_classes(plain)
+        if scale:
+            return (classes, shape.scaled_offers, scaled_spends(tuple(spends))), ids
         return (classes, shape.offers, tuple(spends)), ids
 
     def _shape(self, members: tuple[int, ...]) -> _Shape:
@@ -455,9 +474,11 @@ class _Problem:
             offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
             local = {offer: i for i, offer in enumerate(offer_ids)}
             present = set(members)
+            offers = tuple(_offer_params(self.items[offer]) for offer in offer_ids)
             shape = self.shapes[members] = _Shape(
                 local=local,
-                offers=tuple(_offer_params(self.items[offer]) for offer in offer_ids),
+                offers=offers,
+                scaled_offers=scaled_offers(offers),
                 covering=tuple(
                     (si, tuple(local[o] for o in offer_ids if self._contained(spend, o)))
                     for si, spend in enumerate(self.spends)
@@ -629,8 +650,10 @@ class _Shape:
 
     local: dict[int, int]
     offers: tuple[tuple[int, ...], ...]
+    scaled_offers: tuple[tuple[int, ...], ...]  # in hundredths of a cent (scaled)
     covering: tuple[tuple[int, tuple[int, ...]], ...]
     classes: dict[tuple[int, ...], tuple[ClassKey, ...]] = field(default_factory=dict)
+    scaled: dict[tuple[int, ...], tuple[ClassKey, ...]] = field(default_factory=dict)
 
 
 class _DearerApplication(Exception):

@@ -95,25 +95,36 @@ def scaled(key: Key) -> Key:
     :data:`SCALE` times its value in ``key``, plus what any :data:`PRICED` term adds. Spend
     offers must not be in doubt."""
     classes, offers, spends = key
+    return scaled_classes(classes), scaled_offers(offers), scaled_spends(spends)
+
+
+def scaled_classes(classes: tuple[ClassKey, ...]) -> tuple[ClassKey, ...]:
+    """A key's classes for :func:`scaled`."""
+    return tuple(
+        (
+            gross * SCALE,
+            count,
+            none_mask,
+            tuple((o, slot, disc * SCALE, mask) for o, slot, disc, mask in options),
+        )
+        for gross, count, none_mask, options in classes
+    )
+
+
+def scaled_offers(offers: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+    """A key's offers for :func:`scaled`."""
+    return tuple(
+        (kind, size, param * SCALE if kind in (MULTI, BUNDLE) else param, cap)
+        for kind, size, param, cap in offers
+    )
+
+
+def scaled_spends(spends: tuple[SpendKey, ...]) -> tuple[SpendKey, ...]:
+    """A key's spend terms for :func:`scaled` (none in doubt)."""
     assert not any(spend[0] for spend in spends)
-    return (
-        tuple(
-            (
-                gross * SCALE,
-                count,
-                none_mask,
-                tuple((o, slot, disc * SCALE, mask) for o, slot, disc, mask in options),
-            )
-            for gross, count, none_mask, options in classes
-        ),
-        tuple(
-            (kind, size, param * SCALE if kind in (MULTI, BUNDLE) else param, cap)
-            for kind, size, param, cap in offers
-        ),
-        tuple(
-            (False, threshold if threshold == PRICED else SCALED, amount, percent, contained)
-            for _, threshold, amount, percent, contained in spends
-        ),
+    return tuple(
+        (False, threshold if threshold == PRICED else SCALED, amount, percent, contained)
+        for _, threshold, amount, percent, contained in spends
     )
 
 
