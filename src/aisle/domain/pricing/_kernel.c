@@ -1,15 +1,17 @@
-/* The pricing programme's forward passes in C: aisle.domain.pricing._kernel.
+/* The pricing programme in C: aisle.domain.pricing._kernel.
  *
- * The same dynamic programme as ``_programme.py``, on components whose classes are single
- * units: the plain pass (``_by_count``, and ``_programme`` with no bound and no futures, which
- * is ``_by_count`` with one count), the futures of a priced component (``_futures``), and a
- * frontier's tracking pass (``frontier``: thresholds in doubt that only add up their spend,
- * states filtered by the bounds' futures, and per step the states another beats dropped). Each
- * makes the same moves in the same order, counts them against the same budget, keeps the
- * states in the order Python's dicts would, and breaks ties the same way (the first of the
- * best), so it finds the same solutions as the Python, not only the same values: the tests
- * compare the two point by point. States are packed into arrays of machine integers and kept
- * in open-addressed hash tables instead of tuples in dicts; that is all the speed.
+ * The same dynamic programme as ``_programme.py``: a component without a threshold in doubt
+ * solved whole (``solve``: the units' order, a meal deal's split into groups each solved by
+ * count, the units folded back into classes, as ``_solve_programme`` does them), the plain
+ * pass on single units (``run``: ``_by_count``, and ``_programme`` with no bound and no
+ * futures), the futures of a priced component (``_futures``), and a frontier's tracking pass
+ * (``frontier``: thresholds in doubt that only add up their spend, states filtered by the
+ * bounds' futures, and per step the states another beats dropped). Each makes the same moves
+ * in the same order, counts them against the same budget, keeps the states in the order
+ * Python's dicts would, and breaks ties the same way (the first of the best), so it finds the
+ * same solutions as the Python, not only the same values: the tests compare the two point by
+ * point. States are packed into arrays of machine integers and kept in open-addressed hash
+ * tables instead of tuples in dicts; that is all the speed.
  *
  * run(classes, offers, spends, order, keep, left) -> (left, found | None)
  *   classes: ((gross, 1, none_mask, ((offer, slot, disc, mask), ...)), ...)
@@ -18,8 +20,9 @@
  *   order:   the classes' order; keep: the unit offer counted by index, or -1 for none
  *   left:    the moves left; returns what is left, and None past it (as _OverBudget)
  *   found:   {count: (value, ((units per choice) per class))}
- * futures(classes, offers, spends, order, left) and frontier(..., left, bounds): see below.
- * ValueError for a component it does not take (a class of several units, a threshold in
+ * solve(classes, offers, spends, left, group_budget), futures(classes, offers, spends, order,
+ * left) and frontier(..., left, bounds): see below.
+ * ValueError for a component it does not take (run: a class of several units; a threshold in
  * doubt outside a frontier, a number too large); the caller runs the Python instead.
  */
 #define PY_SSIZE_T_CLEAN
