@@ -965,6 +965,18 @@ static int run_layers(Run *r, int width) {
     return 0;
 }
 
+/* The first entry of the last layer with the best value at count ``k`` (the first of the best:
+ * deterministic), and that value; -1 where no state reaches that count. */
+static int best_entry(const Layer *final, int k, int64_t *most) {
+    int best = -1;
+    *most = 0;
+    for (int e = 0; e < final->n; e++) {
+        int64_t v = final->values[(size_t)e * final->width + k];
+        if (v != NONE_VALUE && (best < 0 || v > *most)) best = e, *most = v;
+    }
+    return best;
+}
+
 /* The units each class gives each choice, traced back from ``entry`` (count ``at``) of the
  * last layer: per class, (1 on no offer, or 1 on the option taken). */
 static PyObject *chosen_of(const Problem *p, const int *order, Layer *layers, int n_steps,
@@ -1019,12 +1031,8 @@ static PyObject *kernel_run(PyObject *self, PyObject *args) {
     if (!found) goto done;
     Layer *final = &r.layers[r.n];
     for (int k = 0; k < width; k++) {
-        int best = -1;
-        int64_t most = 0;
-        for (int e = 0; e < final->n; e++) { /* the first of the best: deterministic */
-            int64_t v = final->values[(size_t)e * width + k];
-            if (v != NONE_VALUE && (best < 0 || v > most)) best = e, most = v;
-        }
+        int64_t most;
+        int best = best_entry(final, k, &most);
         if (best < 0) continue;
         PyObject *chosen = chosen_of(&r.p, r.order, r.layers, r.n, best, k);
         PyObject *pair = chosen ? Py_BuildValue("(LN)", (long long)most, chosen) : NULL;
@@ -1495,12 +1503,8 @@ static int solve_counted(const Problem *key, int keep, long long *left, Counted 
     if (counted_init(out, key, width)) goto done;
     Layer *final = &layers[n];
     for (int k = 0; k < width; k++) {
-        int best = -1;
-        int64_t most = 0;
-        for (int e = 0; e < final->n; e++) { /* the first of the best: deterministic */
-            int64_t v = final->values[(size_t)e * width + k];
-            if (v != NONE_VALUE && (best < 0 || v > most)) best = e, most = v;
-        }
+        int64_t most;
+        int best = best_entry(final, k, &most);
         if (best < 0) continue;
         out->present[k] = 1;
         out->values[k] = most;
