@@ -115,7 +115,6 @@ def price_lines(
     membership and coupons.
     """
     who = shopper or Shopper()
-    zero = Money.zero(policy.currency)
     gross = {line.line_id: line_gross(line) for line in lines}
     live = [offer for offer in offers if offer.when.active(at, store, who)]
     found = optimise(lines, gross, live, policy.currency)
@@ -126,7 +125,7 @@ def price_lines(
     priced: list[PricedLine] = []
     for line in lines:
         adjustments = tuple(by_line[line.line_id])
-        discount = sum((a.amount for a in adjustments), zero)
+        discount = Money.total((a.amount for a in adjustments), policy.currency)
         if discount.minor > gross[line.line_id].minor:
             raise ValueError(f"Discounts on line {line.line_id} exceed its amount")
         priced.append(
@@ -154,10 +153,10 @@ def price_lines(
     taxable: list[tuple[Decimal, Money]] = [(p.tax_rate, p.net) for p in priced]
     taxable += [(d.tax_rate, d.amount) for d in deposits]
     taxes = _taxes(taxable, policy)
-    subtotal = sum((p.gross for p in priced), zero)
-    discount_total = sum((p.discount for p in priced), zero)
-    deposit_total = sum((d.amount for d in deposits), zero)
-    tax_total = sum((t.tax for t in taxes), zero)
+    subtotal = Money.total((p.gross for p in priced), policy.currency)
+    discount_total = Money.total((p.discount for p in priced), policy.currency)
+    deposit_total = Money.total((d.amount for d in deposits), policy.currency)
+    tax_total = Money.total((t.tax for t in taxes), policy.currency)
     total = subtotal - discount_total + deposit_total
     if policy.tax_mode is TaxMode.EXCLUSIVE:
         total += tax_total
@@ -172,21 +171,29 @@ def price_lines(
         deposits=deposits,
         deposit_total=deposit_total,
         hints=tuple(found.hints),
-        snap_eligible_total=sum((p.net for p in priced if p.snap_eligible), zero),
+        snap_eligible_total=Money.total(
+            (p.net for p in priced if p.snap_eligible), policy.currency
+        ),
     )
 
 
 def _taxes(taxable: Sequence[tuple[Decimal, Money]], policy: PricingPolicy) -> tuple[TaxLine, ...]:
-    zero = Money.zero(policy.currency)
-    base_by_rate: dict[Decimal, Money] = {}
-    tax_by_rate: dict[Decimal, Money] = {}
+    currency = policy.currency
+    base_by_rate: dict[Decimal, int] = {}  # minor units
+    tax_by_rate: dict[Decimal, int] = {}
     for rate, amount in taxable:
-        base_by_rate[rate] = base_by_rate.get(rate, zero) + amount
+        if amount.currency != currency:
+            raise ValueError(f"Cannot combine {currency} with {amount.currency}")
+        base_by_rate[rate] = base_by_rate.get(rate, 0) + amount.minor
         if policy.tax_scope is TaxScope.LINE:
-            tax_by_rate[rate] = tax_by_rate.get(rate, zero) + _tax(rate, amount, policy)
+            tax_by_rate[rate] = tax_by_rate.get(rate, 0) + _tax(rate, amount, policy).minor
     lines = []
-    for rate, base in sorted(base_by_rate.items()):
-        tax = tax_by_rate[rate] if policy.tax_scope is TaxScope.LINE else _tax(rate, base, policy)
+    for rate, minor in sorted(base_by_rate.items()):
+        base = Money(minor=minor, currency=currency)
+        if policy.tax_scope is TaxScope.LINE:
+            tax = Money(minor=tax_by_rate[rate], currency=currency)
+        else:
+            tax = _tax(rate, base, policy)
         if policy.tax_mode is TaxMode.INCLUSIVE:
             lines.append(TaxLine(rate=rate, base=base, tax=tax, net=base - tax, gross=base))
         else:
