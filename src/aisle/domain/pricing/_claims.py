@@ -471,7 +471,7 @@ class Claims:
     def _least(self, members: list[int], si: int) -> int:
         """The least the classes ``members`` can spend towards ``si`` (remembered: it is also
         what the optimiser's first look at the thresholds asks)."""
-        value, _ = solve(self.problem._least_key(members, self.problem.spends[si]))
+        value, _ = solve(self.problem._least_key(members, si))
         return spent_of(value)
 
     def _try(self, claims: dict[int, int | None]) -> _Tried:

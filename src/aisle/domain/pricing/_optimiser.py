@@ -122,6 +122,8 @@ class _Spend:
     percent: Decimal  # 0 for amount off
     classes: list[int] = field(default_factory=list)  # qualifying classes
     mode: str = "in-doubt"  # "always" or "in-doubt"
+    qualifying: frozenset[int] = frozenset()  # the classes, as a set
+    counting: frozenset[int] = frozenset()  # the item offers whose units count towards it
 
 
 def clear_cache() -> None:
@@ -218,6 +220,15 @@ class _Problem:
             for option in options:
                 self.covered[option.offer].add(ci)
         self.spends = [s for s in (self._spend(o) for o in spends) if s is not None]
+        # per class: which spend offers (bit: index in spends) a unit counts towards with no
+        # offer, and with each of its options (keys ask for these again and again)
+        self.masks: list[tuple[int, tuple[int, ...]]] = [
+            (
+                self._mask(ci, None),
+                tuple(self._mask(ci, option) for option in self.options[ci]),
+            )
+            for ci in range(len(classes))
+        ]
         self.shapes: dict[tuple[int, ...], _Shape] = {}
         # per item offer, CP-SAT's applications as (class, slot, units) where solved whole
         self.cuts: dict[int, list[list[tuple[int, int, int]]]] = {}
@@ -257,6 +268,8 @@ class _Problem:
         most = sum(self.classes[i].gross * self.classes[i].count for i in spend.classes)
         if most < spend.threshold or not spend.classes:
             return None
+        spend.qualifying = frozenset(spend.classes)
+        spend.counting = frozenset(o for o in range(len(self.items)) if self._towards(spend, o))
         least = 0  # the least the basket can spend towards it, whatever offers it takes
         for i in spend.classes:
             cls = self.classes[i]
@@ -274,17 +287,26 @@ class _Problem:
 
     def counts(self, spend: _Spend, ci: int, option: _Option | None) -> bool:
         """Whether a unit of class ``ci`` taking ``option`` counts towards ``spend``."""
-        if ci not in spend.classes:
+        if ci not in spend.qualifying:
             return False
-        if option is None:
-            return True
-        offer = self.items[option.offer]
+        return option is None or option.offer in spend.counting
+
+    def _towards(self, spend: _Spend, offer_index: int) -> bool:
+        """Whether a unit of the spend offer's classes taking the item offer ``offer_index``
+        counts towards it."""
+        offer = self.items[offer_index]
         if spend.offer.when.exclusive or offer.when.exclusive:
             return False
         if isinstance(offer, UnitOffer):
             return True
-        qualifying = set(spend.classes)
-        return self.covered[option.offer] <= qualifying
+        return self.covered[offer_index] <= spend.qualifying
+
+    def _mask(self, ci: int, option: _Option | None) -> int:
+        mask = 0
+        for si, spend in enumerate(self.spends):
+            if self.counts(spend, ci, option):
+                mask |= 1 << si
+        return mask
 
     # -- solving ------------------------------------------------------------------------------
 
@@ -377,20 +399,23 @@ class _Problem:
 
         Those programmes are per component, so they are remembered between scans like the rest.
         """
-        for spend in self.spends:
+        for si, spend in enumerate(self.spends):
             if spend.mode != "in-doubt":
                 continue
-            qualifying = set(spend.classes)
+            qualifying = spend.qualifying
             least = 0
             for members in components:
                 if qualifying.isdisjoint(members):
                     continue
-                value, _ = solve(self._least_key(members, spend))
+                value, _ = solve(self._least_key(members, si))
                 least += spent_of(value)
             if least >= spend.threshold:
                 spend.mode = "always"
 
-    def _least_key(self, members: list[int], spend: _Spend) -> Key:
+    def _least_key(self, members: list[int], si: int) -> Key:
+        """The component ``members`` with one threshold, spend offer ``si``'s, that charges
+        dearly per cent spent: its optimum is the least the component can spend towards it."""
+        spend = self.spends[si]
         offer_ids = sorted({o.offer for ci in members for o in self.options[ci]})
         local = {offer: i for i, offer in enumerate(offer_ids)}
         contained = tuple(local[o] for o in offer_ids if self._contained(spend, o))
@@ -398,10 +423,10 @@ class _Problem:
             (
                 self.classes[ci].gross,
                 self.classes[ci].count,
-                int(self.counts(spend, ci, None)),
+                self.masks[ci][0] >> si & 1,
                 tuple(
-                    (local[o.offer], o.slot, o.disc, int(self.counts(spend, ci, o)))
-                    for o in self.options[ci]
+                    (local[o.offer], o.slot, o.disc, mask >> si & 1)
+                    for o, mask in zip(self.options[ci], self.masks[ci][1], strict=True)
                 ),
             )
             for ci in members
@@ -442,19 +467,19 @@ class _Problem:
         if classes is None:
             plain = shape.classes.get(ids)
             if plain is None:
+                local: dict[int, int] = {}  # a class's mask (bit: spend offer) -> the key's
+                for mask in {m for ci in members for m in (self.masks[ci][0], *self.masks[ci][1])}:
+                    local[mask] = sum(
+                        1 << bit for bit, si in enumerate(spend_ids) if mask >> si & 1
+                    )
                 plain = shape.classes[ids] = tuple(
                     (
                         self.classes[ci].gross,
                         self.classes[ci].count,
-                        self._counts_mask(spend_ids, ci, None),
+                        local[self.masks[ci][0]],
                         tuple(
-                            (
-                                shape.local[o.offer],
-                                o.slot,
-                                o.disc,
-                                self._counts_mask(spend_ids, ci, o),
-                            )
-                            for o in self.options[ci]
+                            (shape.local[o.offer], o.slot, o.disc, local[mask])
+                            for o, mask in zip(self.options[ci], self.masks[ci][1], strict=True)
                         ),
                     )
                     for ci in members
@@ -488,17 +513,9 @@ class _Problem:
         return shape
 
     def _contained(self, spend: _Spend, offer_index: int) -> bool:
-        offer = self.items[offer_index]
-        if isinstance(offer, UnitOffer) or offer.when.exclusive or spend.offer.when.exclusive:
-            return False
-        return self.covered[offer_index] <= set(spend.classes)
-
-    def _counts_mask(self, spend_ids: list[int], ci: int, option: _Option | None) -> int:
-        mask = 0
-        for bit, si in enumerate(spend_ids):
-            if self.counts(self.spends[si], ci, option):
-                mask |= 1 << bit
-        return mask
+        """Whether the applications of item offer ``offer_index`` count whole towards
+        ``spend`` (a unit offer's units count one by one)."""
+        return offer_index in spend.counting and not isinstance(self.items[offer_index], UnitOffer)
 
     # -- from the solution to adjustments -----------------------------------------------------
 
