@@ -8,7 +8,8 @@ same code faster (:data:`COMPILED`). The programme also exists in C (:data:`NATI
 a frontier's tracking pass), which the programme uses where it is built and current, some 20
 times faster than the Python. ``scripts/setup``
 builds both (:func:`main`); without a build the Python runs, as it always could
-(``scripts/setup run`` installs no mypy, so the demo store runs the source).
+(``scripts/setup run`` installs no mypy: it builds the C kernel alone, where there is a C
+compiler, and the demo store runs the rest from source).
 
 A build sits next to its source, and Python imports an extension before a source of the same
 name, even after the source has changed. So :func:`install` (called when the ``aisle`` package
@@ -221,7 +222,9 @@ def build(
     """Compile ``names`` with mypyc and ``native`` with the C compiler beside their sources and
     record their digests; returns them. mypyc needs mypy (the test extras), both need a C
     compiler and Python's headers. The build runs in a copy of the package, so that nothing
-    half-built is ever beside a source."""
+    half-built is ever beside a source. The records of modules built before and not now are
+    kept (``scripts/setup run`` builds the C kernel alone)."""
+    kept_modules, kept_files = _recorded(_MANIFEST)
     sources = {name: source_of(name) for name in (*names, *native)}
     with tempfile.TemporaryDirectory(prefix="aisle-mypyc-") as tmp:
         work = Path(tmp)
@@ -261,17 +264,30 @@ def build(
             partial = target.with_name(target.name + ".partial")
             shutil.copy2(path, partial)
             os.replace(partial, target)  # a new file: a process that loaded the old one keeps it
-    files = sorted(str(path.relative_to(work)) for path in made)
-    record = {"modules": digests, "files": files}
+    built = {str(path.relative_to(work)) for path in made}
+    built |= {file for file in kept_files if (_SRC / file).is_file()}
+    modules = {name: digest for name, digest in kept_modules.items() if name not in digests}
+    record = {"modules": modules | digests, "files": sorted(built)}
     partial = _MANIFEST.with_name(_MANIFEST.name + ".partial")
     partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     os.replace(partial, _MANIFEST)
     return digests
 
 
-def main() -> None:
-    """Build what is not current, and say what runs (``scripts/setup`` calls it)."""
-    if any(verdict != "compiled" for verdict in state(honour_pure=False).values()):
+def main(native_only: bool = False) -> None:
+    """Build what is not current, and say what runs (``scripts/setup`` calls it).
+
+    With ``native_only`` (``scripts/setup run``, which installs no mypy), only the C kernel,
+    and where it can't be built (no C compiler, no Python headers) the Python runs instead,
+    as it always can: the demo store is slower, not broken."""
+    verdicts = state(honour_pure=False)
+    if native_only:
+        if any(verdicts[name] != "compiled" for name in NATIVE):
+            try:
+                build((), quiet=True, native=NATIVE)
+            except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
+                print(f"the C kernel was not built ({error}): the pricing programme's Python runs")
+    elif any(verdict != "compiled" for verdict in verdicts.values()):
         if importlib.util.find_spec("mypyc") is None:
             sys.exit("mypyc comes with mypy: pip install -e '.[test]' first")
         build(quiet=True)

@@ -206,3 +206,51 @@ def test_a_source_edited_while_it_is_built_leaves_the_build_stale(
     monkeypatch.setattr(subprocess, "run", fake_mypyc(edit=source))
     build(["aisle.fast"], quiet=True, native=())
     assert judge("aisle.fast", source, tree / "aisle" / "compiled.json") == "stale"
+
+
+def fake_builds(*names: str) -> Any:
+    """What a build leaves in the copy it works in: these extension files (mypyc's or the C
+    compiler's), whatever it was asked."""
+
+    def run(args: list[str], cwd: Path, **_: object) -> None:
+        for name in names:
+            (Path(cwd) / "aisle" / f"{name}{SUFFIX}").write_bytes(b"built")
+
+    return run
+
+
+def test_a_build_of_the_kernel_alone_keeps_the_records_of_what_was_built_before(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tree / "aisle" / "kernel.c").write_text("/* C */\n")
+    monkeypatch.setattr(compiled, "NATIVE", ("aisle.kernel",))
+    monkeypatch.setattr(subprocess, "run", fake_mypyc(edit=None))
+    build(["aisle.fast"], quiet=True, native=())
+    monkeypatch.setattr(subprocess, "run", fake_builds("kernel"))
+    build((), quiet=True, native=("aisle.kernel",))  # what scripts/setup run does
+    manifest = tree / "aisle" / "compiled.json"
+    assert judge("aisle.fast", tree / "aisle" / "fast.py", manifest) == "compiled"
+    assert judge("aisle.kernel", tree / "aisle" / "kernel.c", manifest) == "compiled"
+
+
+def test_setup_for_running_builds_the_kernel_alone_and_never_fails_for_want_of_a_compiler(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "aisle" / "kernel.c").write_text("/* C */\n")
+    monkeypatch.setattr(compiled, "NATIVE", ("aisle.kernel",))
+    monkeypatch.setattr(compiled, "COMPILED", ("aisle.fast",))
+
+    def no_compiler(args: list[str], cwd: Path, **_: object) -> None:
+        assert "mypyc" not in args  # no mypy where the server alone is installed
+        raise subprocess.CalledProcessError(1, args)
+
+    monkeypatch.setattr(subprocess, "run", no_compiler)
+    compiled.main(native_only=True)
+    said = capsys.readouterr().out
+    assert "the C kernel was not built" in said and "non-zero exit status 1" in said
+    assert "the pricing programme's Python runs" in said
+    assert "aisle.kernel: source" in said and "aisle.fast: source" in said
+
+    monkeypatch.setattr(subprocess, "run", fake_builds("kernel"))
+    compiled.main(native_only=True)
+    assert "aisle.kernel: compiled" in capsys.readouterr().out
