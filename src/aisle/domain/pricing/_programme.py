@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 UNIT, MULTI, BUYGET, BUNDLE = 0, 1, 2, 3
 
@@ -305,15 +305,7 @@ def _frontier_source(
     saved = _work.left
     _work.left = FRONTIER_BUDGET
     try:
-        # per bound: the prices per threshold, the priced optimum, the futures, the least kept
-        priced: list[tuple[list[int], int, list[dict[State, int]], int]] = []
-        for bound_key, allowance in bounds:
-            prices = _bound_prices(bound_key, bits)
-            moved, best, futures = _futures(bound_key, tuple(order))
-            _work.left -= moved
-            if _work.left < 0:
-                raise _OverBudget
-            priced.append((prices, best, futures, best - allowance))
+        priced = _priced_bounds(bounds, bits, tuple(order), _futures)
 
         def within(step: int, state: State, value: int) -> bool:
             offers_part = state[:base] + zeros
@@ -339,6 +331,29 @@ def _frontier_source(
         points.append((spent, value, _shorts(priced, spent, value), chosen))
     points.sort(key=lambda point: (point[0], -point[1]))
     return moves, tuple(points)
+
+
+_Futures = TypeVar("_Futures")
+
+
+def _priced_bounds(
+    bounds: tuple[Bound, ...],
+    bits: list[int],
+    order: tuple[int, ...],
+    futures_of: Callable[[Key, tuple[int, ...]], tuple[int, int, _Futures]],
+) -> list[tuple[list[int], int, _Futures, int]]:
+    """Per bound of :func:`frontier`: the prices per threshold in doubt, the priced optimum,
+    the futures (``futures_of``: the Python's or the kernel's), and the least a state may reach;
+    their moves are taken from the frontier's budget."""
+    priced: list[tuple[list[int], int, _Futures, int]] = []
+    for bound_key, allowance in bounds:
+        prices = _bound_prices(bound_key, bits)
+        moved, best, futures = futures_of(bound_key, order)
+        _work.left -= moved
+        if _work.left < 0:
+            raise _OverBudget
+        priced.append((prices, best, futures, best - allowance))
+    return priced
 
 
 def _bound_prices(bound_key: Key, bits: list[int]) -> list[int]:
@@ -387,14 +402,7 @@ def _frontier_in_kernel(
     saved = _work.left
     _work.left = FRONTIER_BUDGET
     try:
-        priced: list[tuple[list[int], int, Any, int]] = []
-        for bound_key, allowance in bounds:
-            prices = _bound_prices(bound_key, bits)
-            moved, best, handle = _futures_in_kernel(bound_key, tuple(order))
-            _work.left -= moved
-            if _work.left < 0:
-                raise _OverBudget
-            priced.append((prices, best, handle, best - allowance))
+        priced = _priced_bounds(bounds, bits, tuple(order), _futures_in_kernel)
         left, finals = _KERNEL.frontier(
             *units,
             order,
