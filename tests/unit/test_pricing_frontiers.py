@@ -172,3 +172,31 @@ def test_thresholds_in_doubt_are_decided_exactly_without_cpsat(
     first = price_lines(lines, offers, POLICY, NOW)
     assert first.discount_total.minor == best_saving(lines, offers)
     assert price_lines(lines, offers, POLICY, NOW) == first
+
+
+@pytest.fixture(params=[0, 10**9], ids=["hoping-for-the-ceiling", "no-hope"])
+def hope(request: pytest.FixtureRequest) -> Iterator[int]:
+    """The first join looks for solutions within ``hope`` cents of the least ceiling: 0, each
+    join hopes for the ceiling itself and is repeated further down until one finds a solution
+    or reaches the best found; 10**9, one join over everything better than the best found."""
+    saved = _claims._HOPE
+    _claims._HOPE = request.param
+    _programme.frontier.cache_clear()
+    try:
+        yield request.param
+    finally:
+        _claims._HOPE = saved
+        _programme.frontier.cache_clear()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=coupon_baskets())
+def test_a_join_that_hopes_too_high_is_repeated_lower_and_finds_the_optimum(
+    no_cpsat: None, hope: int, case: tuple[list[LineToPrice], list[Offer]]
+) -> None:
+    lines, offers = case
+    assert price_lines(lines, offers, POLICY, NOW).discount_total.minor == best_saving(
+        lines, offers
+    )
