@@ -32,7 +32,10 @@ solutions within the ceiling's margin over the best found; of those, the ones no
 both spend and saving (its *frontier*, :func:`~aisle.domain.pricing._programme.frontier`) are
 joined component by component over what they spend. That join is exact, and small: on the quick
 run, all 141 sets the ceilings leave open are closed by it, where each went to CP-SAT
-before. A frontier too big for its budget, or more than four thresholds in doubt, still sends
+before. The best found before the join is often a euro or two short of the optimum, while the
+least ceiling is within cents of it, so the join first asks only for solutions within
+:data:`_HOPE` of that ceiling (smaller frontiers), and asks again further down only where none
+is found. A frontier too big for its budget, or more than four thresholds in doubt, still sends
 the joined component to CP-SAT.
 
 Which prices are tried and which solutions are met depends only on the basket, never on the
