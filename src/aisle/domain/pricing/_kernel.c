@@ -313,11 +313,13 @@ static int read_problem(PyObject *classes, PyObject *offers, PyObject *spends, P
 
 /* ---- a move: _programme._move for one unit given to choice c (0: no offer) ---- */
 
-static int move(const Problem *p, int32_t *st, const Class *cl, int c, int64_t *gain) {
+static int move(const Problem *p, int32_t *st, const Class *cl, const int64_t *fixed, int c,
+                int64_t *gain) {
     int64_t value = 0;
     int64_t masks[2], amounts[2];
     int n_contrib = 0;
     if (c == 0) {
+        value += fixed[0];
         if (cl->none_mask) {
             masks[0] = cl->none_mask;
             amounts[0] = cl->gross;
@@ -333,7 +335,7 @@ static int move(const Problem *p, int32_t *st, const Class *cl, int c, int64_t *
                 if (*held + 1 > of->cap) return 0;
                 *held += 1;
             }
-            value += op->disc;
+            value += op->disc + fixed[2 * c - 1];
             masks[0] = op->mask;
             amounts[0] = cl->gross - op->disc;
             n_contrib = 1;
@@ -345,6 +347,7 @@ static int move(const Problem *p, int32_t *st, const Class *cl, int c, int64_t *
             value += cl->gross - of->param * completed;
             *held = (int32_t)(of->cap >= 0 ? total : total % of->size);
             if (completed) {
+                value += fixed[2 * c];
                 masks[0] = of->contained;
                 amounts[0] = of->param;
                 n_contrib = 1;
@@ -354,8 +357,9 @@ static int move(const Problem *p, int32_t *st, const Class *cl, int c, int64_t *
         case BUYGET: {
             int64_t before = *held, total = before + 1;
             if (of->cap >= 0 && total > of->cap * of->size) return 0;
-            int64_t off = before % of->size >= of->param ? op->disc : 0;
-            value += off;
+            int discounted = before % of->size >= of->param;
+            int64_t off = discounted ? op->disc : 0;
+            value += off + fixed[discounted ? 2 * c : 2 * c - 1];
             masks[0] = op->mask;
             amounts[0] = cl->gross - off;
             n_contrib = 1;
@@ -374,6 +378,7 @@ static int move(const Problem *p, int32_t *st, const Class *cl, int c, int64_t *
                 for (int s = 0; s < of->size; s++) slots[s] -= least;
                 apps += least;
                 value -= of->param * least;
+                value += fixed[2 * c];
                 /* one contribution per completed application: at most one here */
                 masks[0] = of->contained;
                 amounts[0] = of->param;
@@ -387,15 +392,12 @@ static int move(const Problem *p, int32_t *st, const Class *cl, int c, int64_t *
         }
         }
     }
-    for (int b = 0; b < p->n_spends; b++) {
+    for (int b = 0; p->n_doubts && b < p->n_spends; b++) {
         int64_t flag = (int64_t)1 << b;
         const Spend *sp = &p->spends[b];
+        if (!sp->in_doubt) continue; /* its terms are in ``fixed`` */
         for (int k = 0; k < n_contrib; k++) {
             if (!(masks[k] & flag)) continue;
-            if (!sp->in_doubt) {
-                value += spend_term(amounts[k], sp);
-                continue;
-            }
             int64_t spent = st[sp->at], pending = st[sp->at + 1];
             if (spent < 0) continue; /* can no longer be met */
             if (spent >= sp->threshold) {
@@ -818,6 +820,51 @@ out:
     return rc;
 }
 
+/* What each choice of each class adds through the thresholds not in doubt, the same from
+ * every state: per class, 1 + 2 * nopt values from at[class]: the unit on no offer, then per
+ * option its term without and with what the move may complete (a "buy k get j" unit
+ * discounted, an "N for P" or a bundle application completed). Returns NULL when out of
+ * memory. */
+static int64_t *fixed_terms(const Problem *p, int *at) {
+    int total = 0;
+    for (int ci = 0; ci < p->n_classes; ci++) {
+        at[ci] = total;
+        total += 1 + 2 * p->classes[ci].nopt;
+    }
+    int64_t *fixed = calloc(total ? total : 1, sizeof(int64_t));
+    if (!fixed) return NULL;
+    for (int ci = 0; ci < p->n_classes; ci++) {
+        const Class *cl = &p->classes[ci];
+        int64_t *f = &fixed[at[ci]];
+        for (int b = 0; b < p->n_spends; b++) {
+            const Spend *sp = &p->spends[b];
+            int64_t flag = (int64_t)1 << b;
+            if (sp->in_doubt) continue;
+            if (cl->none_mask & flag) f[0] += spend_term(cl->gross, sp);
+            for (int k = 0; k < cl->nopt; k++) {
+                const Option *op = &cl->opts[k];
+                const Offer *of = &p->offers[op->offer];
+                int64_t *plain = &f[1 + 2 * k], *more = &f[2 + 2 * k];
+                switch (of->kind) {
+                case UNIT:
+                    if (op->mask & flag) *plain += spend_term(cl->gross - op->disc, sp);
+                    break;
+                case BUYGET:
+                    if (op->mask & flag) {
+                        *plain += spend_term(cl->gross, sp);
+                        *more += spend_term(cl->gross - op->disc, sp);
+                    }
+                    break;
+                default: /* MULTI, BUNDLE: one contribution per application completed */
+                    if (of->contained & flag) *more += spend_term(of->param, sp);
+                    break;
+                }
+            }
+        }
+    }
+    return fixed;
+}
+
 /* The forward pass: layers[0] the start, layers[k + 1] the states after step k. With
  * ``keep`` >= 0, ``width`` values per state (one per count of that offer); ``edges`` (per
  * step) records every move for futures; ``within`` filters as a frontier does and drops the
@@ -832,6 +879,14 @@ static int forward(const Problem *p, const int *order, int n, const Plan *plan, 
         return -1;
     }
     memset(tmp, 0, sizeof(int32_t) * (p->width ? p->width : 1));
+    int *fixed_at = malloc(sizeof(int) * (p->n_classes ? p->n_classes : 1));
+    int64_t *fixed = fixed_at ? fixed_terms(p, fixed_at) : NULL;
+    if (!fixed) {
+        free(fixed_at);
+        free(tmp);
+        PyErr_NoMemory();
+        return -1;
+    }
     *over = 0;
     if (layer_find(&layers[0], tmp) < 0) goto nomemory;
     layers[0].values[0] = 0;
@@ -849,10 +904,12 @@ static int forward(const Problem *p, const int *order, int n, const Plan *plan, 
             for (int c = 0; c <= cl->nopt; c++) {
                 if (p->width) memcpy(tmp, st, sizeof(int32_t) * p->width);
                 int64_t gain;
-                int moved = move(p, tmp, cl, c, &gain);
+                int moved = move(p, tmp, cl, &fixed[fixed_at[order[step]]], c, &gain);
                 if (moved < 0) {
                     PyErr_SetString(PyExc_ValueError, "a number too large for the kernel");
                     free(tmp);
+                    free(fixed);
+                    free(fixed_at);
                     return -1;
                 }
                 if (!moved) continue;
@@ -890,13 +947,19 @@ static int forward(const Problem *p, const int *order, int n, const Plan *plan, 
         }
         if (within && pareto(p, next)) {
             free(tmp);
+            free(fixed);
+            free(fixed_at);
             return -1;
         }
     }
     free(tmp);
+    free(fixed);
+    free(fixed_at);
     return 0;
 nomemory:
     free(tmp);
+    free(fixed);
+    free(fixed_at);
     PyErr_NoMemory();
     return -1;
 }
