@@ -513,7 +513,8 @@ static int settle(const Problem *p, const Plan *pl, int32_t *st, int step) {
                 if (held[s]) return 0;
             held[0] = 0;
         } else {
-            if (of->kind != UNIT && *held % of->size) return 0;
+            /* an offer without a cap keeps its count below its size already */
+            if (of->kind != UNIT && (of->cap >= 0 ? *held % of->size : *held)) return 0;
             *held = 0;
         }
     }
@@ -522,7 +523,8 @@ static int settle(const Problem *p, const Plan *pl, int32_t *st, int step) {
         const Offer *of = &p->offers[pl->open[k]];
         const int32_t *held = &st[of->at];
         if (of->kind == MULTI || of->kind == BUYGET) {
-            int32_t missing = (of->size - *held % of->size) % of->size;
+            int32_t begun = of->cap >= 0 ? *held % of->size : *held;
+            int32_t missing = begun ? of->size - begun : 0;
             if (missing && later[of->slots_at] < missing) return 0;
         } else if (of->kind == BUNDLE) {
             int32_t top = 0;
@@ -569,13 +571,27 @@ static int layer_init(Layer *l, int w, int width) {
     return 0;
 }
 
+static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+/* Two counts at a time, on two independent chains (the multiplications overlap), then
+ * mixed down so that the low bits the table uses depend on every count. */
 static uint64_t hash_state(const int32_t *st, int w) {
-    uint64_t h = 1469598103934665603ULL;
-    for (int i = 0; i < w; i++) {
-        h ^= (uint32_t)st[i];
-        h *= 1099511628211ULL;
-        h ^= h >> 29;
+    uint64_t a = 0x9E3779B97F4A7C15ULL, b = 0xC2B2AE3D27D4EB4FULL;
+    int i = 0;
+    for (; i + 4 <= w; i += 4) {
+        uint64_t x, y;
+        memcpy(&x, st + i, sizeof x);
+        memcpy(&y, st + i + 2, sizeof y);
+        a = rotl((a ^ x) * 0xBF58476D1CE4E5B9ULL, 27);
+        b = rotl((b ^ y) * 0x94D049BB133111EBULL, 31);
     }
+    for (; i < w; i++) a = rotl((a ^ (uint32_t)st[i]) * 0xBF58476D1CE4E5B9ULL, 27);
+    uint64_t h = a ^ rotl(b, 17) ^ (uint64_t)w;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
     return h;
 }
 
