@@ -547,9 +547,14 @@ typedef struct {
     int32_t *from;   /* n x width: the state before, in the step before */
     int32_t *from_n; /* n x width: its count */
     int16_t *choice; /* n x width */
-    int32_t *index;
+    uint64_t *hashes; /* n: each state's hash */
+    uint64_t *index;  /* icap slots: an entry (low half; EMPTY for none), its hash's top half */
     int icap;
 } Layer;
+
+#define EMPTY UINT64_MAX
+#define SLOT_ENTRY(slot) ((int32_t)(uint32_t)(slot))
+#define SLOT_TAG(h) ((h) >> 32)
 
 static void layer_free(Layer *l) {
     free(l->states);
@@ -557,6 +562,7 @@ static void layer_free(Layer *l) {
     free(l->from);
     free(l->from_n);
     free(l->choice);
+    free(l->hashes);
     free(l->index);
 }
 
@@ -565,9 +571,9 @@ static int layer_init(Layer *l, int w, int width) {
     l->w = w;
     l->width = width;
     l->icap = 64;
-    l->index = malloc(sizeof(int32_t) * l->icap);
+    l->index = malloc(sizeof(uint64_t) * l->icap);
     if (!l->index) return -1;
-    memset(l->index, 0xff, sizeof(int32_t) * l->icap);
+    memset(l->index, 0xff, sizeof(uint64_t) * l->icap); /* EMPTY */
     return 0;
 }
 
@@ -612,19 +618,22 @@ static int layer_grow(Layer *l) {
     int16_t *choice = realloc(l->choice, sizeof(int16_t) * (size_t)cap * l->width);
     if (!choice) return -1;
     l->choice = choice;
+    uint64_t *hashes = realloc(l->hashes, sizeof(uint64_t) * (size_t)cap);
+    if (!hashes) return -1;
+    l->hashes = hashes;
     l->cap = cap;
     return 0;
 }
 
 static int layer_reindex(Layer *l) {
     int icap = l->icap * 2;
-    int32_t *index = malloc(sizeof(int32_t) * icap);
+    uint64_t *index = malloc(sizeof(uint64_t) * icap);
     if (!index) return -1;
-    memset(index, 0xff, sizeof(int32_t) * icap);
+    memset(index, 0xff, sizeof(uint64_t) * icap);
     for (int e = 0; e < l->n; e++) {
-        uint64_t h = hash_state(&l->states[(size_t)e * l->w], l->w) & (icap - 1);
-        while (index[h] >= 0) h = (h + 1) & (icap - 1);
-        index[h] = e;
+        uint64_t at = l->hashes[e] & (icap - 1);
+        while (index[at] != EMPTY) at = (at + 1) & (icap - 1);
+        index[at] = SLOT_TAG(l->hashes[e]) << 32 | (uint32_t)e;
     }
     free(l->index);
     l->index = index;
@@ -632,23 +641,39 @@ static int layer_reindex(Layer *l) {
     return 0;
 }
 
-/* The entry of state st, added (with no values) when new; -1 when out of memory. */
-static int layer_find(Layer *l, const int32_t *st) {
+/* The entry of state st of hash h, or -1 (and its slot in *at) when it is not there; a state
+ * is compared whole only where the top halves of the hashes agree. */
+static int layer_probe(const Layer *l, const int32_t *st, uint64_t h, uint64_t *at) {
     size_t bytes = sizeof(int32_t) * l->w;
-    uint64_t h = hash_state(st, l->w) & (l->icap - 1);
+    uint64_t tag = SLOT_TAG(h), i = h & (l->icap - 1);
     for (;;) {
-        int32_t e = l->index[h];
-        if (e < 0) break;
-        if (memcmp(&l->states[(size_t)e * l->w], st, bytes) == 0) return e;
-        h = (h + 1) & (l->icap - 1);
+        uint64_t slot = l->index[i];
+        if (slot == EMPTY) break;
+        int32_t e = SLOT_ENTRY(slot);
+        if (slot >> 32 == tag && memcmp(&l->states[(size_t)e * l->w], st, bytes) == 0) return e;
+        i = (i + 1) & (l->icap - 1);
     }
+    *at = i;
+    return -1;
+}
+
+/* The entry of state st (of hash h), added (with no values) when new; -1 when out of memory. */
+static int layer_find_hashed(Layer *l, const int32_t *st, uint64_t h) {
+    uint64_t at;
+    int found = layer_probe(l, st, h, &at);
+    if (found >= 0) return found;
     if (l->n == l->cap && layer_grow(l)) return -1;
     int e = l->n++;
-    memcpy(&l->states[(size_t)e * l->w], st, bytes);
+    memcpy(&l->states[(size_t)e * l->w], st, sizeof(int32_t) * l->w);
     for (int k = 0; k < l->width; k++) l->values[(size_t)e * l->width + k] = NONE_VALUE;
-    l->index[h] = e;
+    l->hashes[e] = h;
+    l->index[at] = SLOT_TAG(h) << 32 | (uint32_t)e;
     if (2 * l->n > l->icap && layer_reindex(l)) return -1;
     return e;
+}
+
+static int layer_find(Layer *l, const int32_t *st) {
+    return layer_find_hashed(l, st, hash_state(st, l->w));
 }
 
 /* ---- the programme ---- */
@@ -696,24 +721,22 @@ typedef struct {
     int64_t *prices; /* n x n_doubts */
     Futures **futures;
     int64_t *least;
+    int shared; /* the futures hold the same states in the same order (the same component
+                 * walked in the same order, priced otherwise): one lookup serves them all */
 } Within;
 
 static int layer_lookup(const Layer *l, const int32_t *st) {
-    size_t bytes = sizeof(int32_t) * l->w;
-    uint64_t h = hash_state(st, l->w) & (l->icap - 1);
-    for (;;) {
-        int32_t e = l->index[h];
-        if (e < 0) return -1;
-        if (memcmp(&l->states[(size_t)e * l->w], st, bytes) == 0) return e;
-        h = (h + 1) & (l->icap - 1);
-    }
+    uint64_t at;
+    return layer_probe(l, st, hash_state(st, l->w), &at);
 }
 
 static int within_bounds(const Problem *p, const Within *w, int step, const int32_t *st,
                          int64_t value) {
+    int e = -1;
     for (int b = 0; b < w->n; b++) {
         const Futures *f = w->futures[b];
-        int e = layer_lookup(&f->layers[step + 1], st); /* the offers' part: the priced state */
+        if (b == 0 || !w->shared) /* the offers' part: the priced state */
+            e = layer_lookup(&f->layers[step + 1], st);
         if (e < 0) return 0;
         int64_t rest = f->future[step + 1][e];
         if (rest == NONE_VALUE) return 0;
@@ -809,7 +832,7 @@ static int pareto(const Problem *p, Layer *l) {
     if (layer_init(&out, l->w, l->width)) goto out;
     for (int i = 0; i < n_kept; i++) {
         int e = kept[i];
-        int t = layer_find(&out, &l->states[(size_t)e * l->w]);
+        int t = layer_find_hashed(&out, &l->states[(size_t)e * l->w], l->hashes[e]);
         if (t < 0) {
             layer_free(&out);
             goto out;
@@ -1229,7 +1252,7 @@ static PyObject *kernel_frontier(PyObject *self, PyObject *args) {
         return NULL;
     Run r;
     PyObject *result = NULL;
-    Within w = {0, NULL, NULL, NULL};
+    Within w = {0, NULL, NULL, NULL, 0};
     int over;
     if (run_start(&r, classes, offers, spends, order_obj, 1) || run_layers(&r, 1)) goto done;
     Py_ssize_t nb = PySequence_Size(bounds);
@@ -1261,6 +1284,15 @@ static PyObject *kernel_frontier(PyObject *self, PyObject *args) {
         Py_XDECREF(handle);
         Py_DECREF(bound);
         if (rc) goto done;
+    }
+    w.shared = 1;
+    for (int b = 1; w.shared && b < w.n; b++) {
+        for (int k = 0; w.shared && k <= r.n; k++) {
+            const Layer *x = &w.futures[0]->layers[k], *y = &w.futures[b]->layers[k];
+            w.shared = x->n == y->n && x->w == y->w &&
+                       (x->n == 0 || memcmp(x->states, y->states,
+                                            sizeof(int32_t) * (size_t)x->n * x->w) == 0);
+        }
     }
     if (forward(&r.p, r.order, r.n, &r.plan, -1, 1, &left, r.layers, NULL, &w, &over)) goto done;
     if (over) {
