@@ -1,7 +1,7 @@
 """The cyclic garbage collector is held off while a basket is priced, and comes back as it was.
 
-Its passes can free nothing the optimiser leaves (reference counting does), so the engine holds
-them off (:mod:`aisle.domain.pricing._collector`). The collector belongs to the whole process:
+Its passes can free nothing the optimiser leaves (reference counting does: it makes no reference
+cycles), so the engine holds them off (:mod:`aisle.domain.pricing._collector`). The collector belongs to the whole process:
 the pause must end as it began, whatever happens inside, and with several pricings at once.
 """
 
@@ -73,3 +73,11 @@ def test_with_pricings_overlapping_the_collector_comes_back_when_the_last_ends()
 
     second.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+def test_pricing_leaves_no_reference_cycles_for_the_collector_to_free() -> None:
+    gc.collect()
+
+    price_lines(KNAPSACK_BASKET, KNAPSACK_OFFERS, POLICY, NOW)  # frontiers joined, and more
+
+    assert gc.collect() == 0  # so holding it off forgets nothing

@@ -1,12 +1,11 @@
 """The cyclic garbage collector held off while a basket is priced.
 
 The optimiser allocates hundreds of thousands of small tuples on a slow scan (the programme's
-states, a frontier's points, the join's partial solutions), and what it drops, reference
-counting frees at once: the only cycle it leaves is one closure of ``_Problem.solve`` with its
-environment, four objects a scan. Yet every 700 tuples allocated and not yet freed start a
-pass of the collector over the young objects, every tenth of those a pass over the older ones,
-and now and then one over everything the process holds, the optimiser's remembered solutions
-included. None of them can free more than those four objects, so they are nearly pure cost:
+states, a frontier's points, the join's partial solutions) and makes no reference cycles: what
+it drops, reference counting frees at once. Yet every 700 tuples allocated and not yet freed
+start a pass of the collector over the young objects, every tenth of those a pass over the
+older ones, and now and then one over everything the process holds, the optimiser's remembered
+solutions included. None of them can free anything here, so they are pure cost:
 on the pricing benchmark's 4,000 scans, about a tenth of the engine's time, and more at the
 99th percentile, where a long pass lands on a slow scan (``benchmarks/pricing.py``; the closing
 notes of issue 3 have the figures). With the collector held off, what the optimiser leaves

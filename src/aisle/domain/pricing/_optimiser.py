@@ -167,6 +167,24 @@ def optimise(
     return Found(adjustments=found.adjustments, hints=hints, saving=found.saving)
 
 
+def _find(parent: list[int], i: int) -> int:
+    """The first class of ``i``'s component, in the union-find ``parent`` (halving its path).
+    Functions rather than closures over ``parent``: two closures that call each other make a
+    reference cycle, left for the collector that pricing holds off (:mod:`._collector`)."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _join(parent: list[int], members: Sequence[int]) -> None:
+    """The classes ``members`` in one component of the union-find ``parent``."""
+    for other in members[1:]:
+        a, b = _find(parent, members[0]), _find(parent, other)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+
 def _classes(lines: Sequence[LineToPrice], gross: Mapping[str, Money]) -> list[_Class]:
     by_key: dict[tuple[str, ...], _Class] = {}
     for line in lines:
@@ -311,25 +329,12 @@ class _Problem:
     # -- solving ------------------------------------------------------------------------------
 
     def solve(self) -> Found:
-        parent = list(range(len(self.classes)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        def join(members: Sequence[int]) -> None:
-            for other in members[1:]:
-                a, b = find(members[0]), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-
+        parent = list(range(len(self.classes)))  # the classes joined by offers (_find, _join)
         for covered in self.covered:
-            join(sorted(covered))
+            _join(parent, sorted(covered))
         by_offers: dict[int, list[int]] = {}
         for ci in range(len(self.classes)):
-            by_offers.setdefault(find(ci), []).append(ci)
+            by_offers.setdefault(_find(parent, ci), []).append(ci)
         self._settle_doubts(list(by_offers.values()))
         claims = Claims(self, list(by_offers.values()))
         decided = claims.decide()
@@ -343,10 +348,10 @@ class _Problem:
             start = claims.found()
         for spend in self.spends:
             if spend.mode == "in-doubt":
-                join(spend.classes)
+                _join(parent, spend.classes)
         components: dict[int, list[int]] = {}
         for ci in range(len(self.classes)):
-            components.setdefault(find(ci), []).append(ci)
+            components.setdefault(_find(parent, ci), []).append(ci)
 
         splits: list[tuple[int, ...]] = [()] * len(self.classes)
         whole: set[int] = set()  # components (by their first class) solved whole
