@@ -1,8 +1,9 @@
 """The cyclic garbage collector is held off while a basket is priced, and comes back as it was.
 
-Its passes can free nothing the optimiser leaves (reference counting does: it makes no reference
-cycles), so the engine holds them off (:mod:`aisle.domain.pricing._collector`). The collector belongs to the whole process:
-the pause must end as it began, whatever happens inside, and with several pricings at once.
+Its passes can free nothing the optimiser leaves (reference counting does: it makes no
+reference cycles), so the engine holds them off (:mod:`aisle.domain.pricing._collector`). The
+collector belongs to the whole process: the pause must end as it began, whatever happens inside,
+and with several pricings at once.
 """
 
 from __future__ import annotations
