@@ -601,8 +601,8 @@ static uint64_t hash_state(const int32_t *st, int w) {
     return h;
 }
 
-static int layer_grow(Layer *l) {
-    int cap = l->cap ? l->cap * 2 : 16;
+/* Room for cap states (more than it has). */
+static int layer_resize(Layer *l, int cap) {
     int32_t *states = realloc(l->states, sizeof(int32_t) * (size_t)cap * (l->w ? l->w : 1));
     if (!states) return -1;
     l->states = states;
@@ -622,6 +622,25 @@ static int layer_grow(Layer *l) {
     if (!hashes) return -1;
     l->hashes = hashes;
     l->cap = cap;
+    return 0;
+}
+
+static int layer_grow(Layer *l) { return layer_resize(l, l->cap ? l->cap * 2 : 16); }
+
+/* Room for about as many states as the step before had, in an empty layer: the arrays and
+ * the index are made once at that size rather than doubled up to it. */
+static int layer_reserve(Layer *l, int cap) {
+    if (l->n || cap <= l->cap) return 0;
+    if (layer_resize(l, cap)) return -1;
+    int icap = l->icap;
+    while (icap < 2 * cap) icap *= 2;
+    if (icap == l->icap) return 0;
+    uint64_t *index = malloc(sizeof(uint64_t) * icap);
+    if (!index) return -1;
+    memset(index, 0xff, sizeof(uint64_t) * icap); /* EMPTY */
+    free(l->index);
+    l->index = index;
+    l->icap = icap;
     return 0;
 }
 
@@ -937,6 +956,7 @@ static int forward(const Problem *p, const int *order, int n, const Plan *plan, 
             *over = 1;
             break;
         }
+        if (layer_reserve(next, now->n)) goto nomemory;
         for (int e = 0; e < now->n; e++) {
             const int32_t *st = &now->states[(size_t)e * p->width];
             const int64_t *values = &now->values[(size_t)e * width];
