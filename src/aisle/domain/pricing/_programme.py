@@ -482,12 +482,16 @@ def _as_units(key: Key) -> Key:
 
 def _as_classes(key: Key, chosen: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
     """Choices made unit by unit (on :func:`_as_units`) as splits of ``key``'s classes."""
-    classes = key[0]
-    owner = [ci for ci, (_, count, _, _) in enumerate(classes) for _ in range(count)]
-    splits = [[0] * (len(options) + 1) for _, _, _, options in classes]
-    for ci, split in zip(owner, chosen, strict=True):
-        splits[ci][split.index(1)] += 1
-    return tuple(tuple(split) for split in splits)
+    assert len(chosen) == sum(count for _, count, _, _ in key[0])
+    splits: list[tuple[int, ...]] = []
+    at = 0
+    for _, count, _, options in key[0]:
+        split = [0] * (len(options) + 1)
+        for unit in chosen[at : at + count]:
+            split[unit.index(1)] += 1
+        splits.append(tuple(split))
+        at += count
+    return tuple(splits)
 
 
 def _bundle_split(key: Key) -> tuple[int, list[list[int]]] | None:
@@ -1272,13 +1276,19 @@ def _ordered(
             if other < ci
         )
     placed: list[int] = []
-    done: set[int] = set()
+    left = list(range(len(classes)))  # not placed yet, in order
     open_offers: set[int] = set()
     remaining_users = {offer: len(members) for offer, members in users.items()}
-    while len(placed) < len(classes):
-        ready = [ci for ci in range(len(classes)) if ci not in done and waiting[ci] == 0]
+    # classes that take the same offers (a class's units, mostly) rank the same but for their
+    # index: only the first ready of each is ranked
+    alike = [frozenset(used) for used in uses]
+    while left:
+        ready: dict[frozenset[int], int] = {}
+        for ci in left:
+            if waiting[ci] == 0 and alike[ci] not in ready:
+                ready[alike[ci]] = ci
         best = min(
-            ready,
+            ready.values(),
             key=lambda ci: (
                 len(uses[ci] - open_offers),  # opens the fewest new offers
                 -sum(1 for o in uses[ci] if remaining_users[o] == 1),  # closes the most
@@ -1286,7 +1296,7 @@ def _ordered(
             ),
         )
         placed.append(best)
-        done.add(best)
+        left.remove(best)
         for offer in uses[best]:
             remaining_users[offer] -= 1
             if remaining_users[offer] == 0:
