@@ -60,7 +60,6 @@ from aisle.domain.pricing._programme import (
     measure,
     solve,
     solve_by_programme,
-    spent_of,
     undominated,
 )
 
@@ -374,8 +373,8 @@ class Claims:
         # the least each component spends towards each threshold, whatever it takes: one
         # component's spend matters only up to what the others' least leaves to reach
         least = [
-            {si: self._least(members, si) for si in claimed if si in self._covering(members)}
-            for members in self.touched
+            {si: self.problem.least_spent(members, si) for si in claimed if si in doubts}
+            for members, doubts in zip(self.touched, self.doubts_of, strict=True)
         ]
         allowances = [margin for margin, _ in margins]
         fronts: list[list[tuple[tuple[int, ...], int, tuple[int, ...], Chosen]]] = []
@@ -501,12 +500,6 @@ class Claims:
             for si, spend in enumerate(self.problem.spends)
             if not set(members).isdisjoint(spend.classes)
         }
-
-    def _least(self, members: list[int], si: int) -> int:
-        """The least the classes ``members`` can spend towards ``si`` (remembered: it is also
-        what the optimiser's first look at the thresholds asks)."""
-        value, _ = solve(self.problem._least_key(members, si))
-        return spent_of(value)
 
     def _try(self, claims: dict[int, int | None]) -> _Tried:
         """Solve every touched component with these terms (per threshold in doubt: None,

@@ -248,6 +248,7 @@ class _Problem:
             for ci in range(len(classes))
         ]
         self.shapes: dict[tuple[int, ...], _Shape] = {}
+        self.leasts: dict[tuple[tuple[int, ...], int], int] = {}  # least_spent's
         # per item offer, CP-SAT's applications as (class, slot, units) where solved whole
         self.cuts: dict[int, list[list[tuple[int, int, int]]]] = {}
 
@@ -412,10 +413,19 @@ class _Problem:
             for members in components:
                 if qualifying.isdisjoint(members):
                     continue
-                value, _ = solve(self._least_key(members, si))
-                least += spent_of(value)
+                least += self.least_spent(members, si)
             if least >= spend.threshold:
                 spend.mode = "always"
+
+    def least_spent(self, members: list[int], si: int) -> int:
+        """The least the classes ``members`` can spend towards spend offer ``si``, whatever
+        item offers they take: remembered for the basket (the thresholds in doubt ask it again
+        and again), and its programme between scans."""
+        known = self.leasts.get((tuple(members), si))
+        if known is None:
+            value, _ = solve(self._least_key(members, si))
+            known = self.leasts[(tuple(members), si)] = spent_of(value)
+        return known
 
     def _least_key(self, members: list[int], si: int) -> Key:
         """The component ``members`` with one threshold, spend offer ``si``'s, that charges
