@@ -343,9 +343,11 @@ static int move(const Problem *p, int32_t *st, const Class *cl, const int64_t *f
         case MULTI: {
             int64_t before = *held, total = before + 1;
             if (of->cap >= 0 && total > of->cap * of->size) return 0;
-            int64_t completed = total / of->size - before / of->size;
+            /* without a cap the count stays below the size: no division needed */
+            int64_t completed = of->cap >= 0 ? total / of->size - before / of->size
+                                             : total == of->size;
             value += cl->gross - of->param * completed;
-            *held = (int32_t)(of->cap >= 0 ? total : total % of->size);
+            *held = (int32_t)(of->cap >= 0 ? total : completed ? 0 : total);
             if (completed) {
                 value += fixed[2 * c];
                 masks[0] = of->contained;
@@ -357,13 +359,13 @@ static int move(const Problem *p, int32_t *st, const Class *cl, const int64_t *f
         case BUYGET: {
             int64_t before = *held, total = before + 1;
             if (of->cap >= 0 && total > of->cap * of->size) return 0;
-            int discounted = before % of->size >= of->param;
+            int discounted = (of->cap >= 0 ? before % of->size : before) >= of->param;
             int64_t off = discounted ? op->disc : 0;
             value += off + fixed[discounted ? 2 * c : 2 * c - 1];
             masks[0] = op->mask;
             amounts[0] = cl->gross - off;
             n_contrib = 1;
-            *held = (int32_t)(of->cap >= 0 ? total : total % of->size);
+            *held = (int32_t)(of->cap >= 0 ? total : total == of->size ? 0 : total);
             break;
         }
         default: { /* BUNDLE: held[0] applications, then one count per slot */
