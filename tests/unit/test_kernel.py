@@ -302,3 +302,29 @@ def test_the_kernels_frontier_is_the_pythons(
     units = _programme._as_units(key)
     expected = _programme._frontier_source(key, units, order, bounds)
     assert _programme._frontier_in_kernel(key, units, order, bounds) == expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frontiers(), st.lists(st.integers(1, 3), min_size=9, max_size=9), st.booleans())
+def test_the_kernel_orders_a_component_as_the_python_does(
+    case: tuple[_programme.Key, list[int], tuple[_programme.Bound, ...]],
+    counts: list[int],
+    in_doubt: bool,
+) -> None:
+    """The order the programme walks a component's classes in: a threshold in doubt kept open
+    like an offer by the classes that spend towards it, classes of several units, a bundle's
+    slots one after the other, a "buy k get j"'s classes in their order."""
+    (classes, offers, spends), _, _ = case
+    counted = tuple(
+        (gross, count, none_mask, options)
+        for (gross, _, none_mask, options), count in zip(classes, counts, strict=False)
+    )
+    if not in_doubt:
+        spends = tuple((False, t, a, p, c) for _, t, a, p, c in spends)
+    real = kernel()
+    _programme._KERNEL = None  # the Python's order
+    try:
+        expected = _programme._order(counted, offers, spends)
+    finally:
+        _programme._KERNEL = real
+    assert real.order(counted, offers, spends) == expected

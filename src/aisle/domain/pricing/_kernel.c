@@ -1513,14 +1513,16 @@ done:
  * that few offers are open at once, a "buy k get j"'s classes in their order; then
  * slot_by_slot. */
 static int order_classes(const Problem *u, int *placed) {
-    int n = u->n_classes, no = u->n_offers, rc = -1;
+    /* a threshold in doubt is kept open like an offer (number no + its spend's) by the
+     * classes that spend towards it on no offer */
+    int n = u->n_classes, no = u->n_offers, nk = no + u->n_spends, rc = -1;
     int *uses_at = calloc(n + 1, sizeof(int)), *uses = NULL;
-    int *remaining = calloc(no ? no : 1, sizeof(int)), *open = calloc(no ? no : 1, sizeof(int));
+    int *remaining = calloc(nk ? nk : 1, sizeof(int)), *open = calloc(nk ? nk : 1, sizeof(int));
     int *waiting = calloc(n ? n : 1, sizeof(int)), *done = calloc(n ? n : 1, sizeof(int));
-    int *mark = calloc(no ? no : 1, sizeof(int));
+    int *mark = calloc(nk ? nk : 1, sizeof(int));
     if (!uses_at || !remaining || !open || !waiting || !done || !mark) goto nomemory;
     int total = 0;
-    for (int ci = 0; ci < n; ci++) total += u->classes[ci].nopt;
+    for (int ci = 0; ci < n; ci++) total += u->classes[ci].nopt + u->n_doubts;
     uses = malloc(sizeof(int) * (total ? total : 1));
     if (!uses) goto nomemory;
     for (int ci = 0; ci < n; ci++) { /* each class's distinct offers */
@@ -1534,6 +1536,11 @@ static int order_classes(const Problem *u, int *placed) {
             /* the classes before it that use a "buy k get j" it uses */
             if (u->offers[o].kind == BUYGET) waiting[ci] += remaining[o];
             remaining[o]++;
+        }
+        for (int b = 0; b < u->n_spends; b++) {
+            if (!u->spends[b].in_doubt || !(cl->none_mask >> b & 1)) continue;
+            uses[uses_at[ci + 1]++] = no + b;
+            remaining[no + b]++;
         }
     }
     for (int placed_n = 0; placed_n < n; placed_n++) {
@@ -1558,7 +1565,7 @@ static int order_classes(const Problem *u, int *placed) {
             int o = uses[k];
             remaining[o]--;
             open[o] = remaining[o] != 0;
-            if (u->offers[o].kind == BUYGET)
+            if (o < no && u->offers[o].kind == BUYGET)
                 for (int other = best + 1; other < n; other++)
                     if (uses_offer(u, other, o)) waiting[other]--;
         }
@@ -1999,6 +2006,30 @@ done:
     return result;
 }
 
+/* order(classes, offers, spends) -> [class, ...]: _programme._ordered, the order a component's
+ * classes are walked in, a threshold in doubt kept open like an offer. */
+static PyObject *kernel_order(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *classes, *offers, *spends, *result = NULL;
+    if (!PyArg_ParseTuple(args, "OOO", &classes, &offers, &spends)) return NULL;
+    Problem p;
+    int *placed = NULL;
+    if (read_problem(classes, offers, spends, &p, 1, 1)) goto done;
+    placed = malloc(sizeof(int) * (p.n_classes ? p.n_classes : 1));
+    if (!placed) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (order_classes(&p, placed)) goto done;
+    result = PyList_New(p.n_classes);
+    for (int i = 0; result && i < p.n_classes; i++)
+        PyList_SET_ITEM(result, i, PyLong_FromLong(placed[i]));
+done:
+    free(placed);
+    problem_free(&p);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"run", kernel_run, METH_VARARGS,
      "run(classes, offers, spends, order, keep, left) -> (left, {count: (value, chosen)} | "
@@ -2009,6 +2040,9 @@ static PyMethodDef methods[] = {
     {"solve", kernel_solve, METH_VARARGS,
      "solve(classes, offers, spends, left, group_budget) -> (left, (value, chosen) | None): "
      "the plain programme whole, bundle split and all (see the module's source)."},
+    {"order", kernel_order, METH_VARARGS,
+     "order(classes, offers, spends) -> [class, ...]: the order the programme walks a "
+     "component's classes in (_programme._ordered)."},
     {"frontier", kernel_frontier, METH_VARARGS,
      "frontier(classes, offers, spends, order, left, bounds) -> (left, finals | None): the "
      "tracking pass of a frontier."},

@@ -26,6 +26,12 @@ def futures(
     left: int,
     /,
 ) -> tuple[int, int | None, object | None]: ...
+def order(
+    classes: tuple[tuple[int, int, int, tuple[tuple[int, int, int, int], ...]], ...],
+    offers: tuple[tuple[int, ...], ...],
+    spends: tuple[tuple[bool, int, int, Decimal, tuple[int, ...]], ...],
+    /,
+) -> list[int]: ...
 def frontier(
     classes: tuple[tuple[int, int, int, tuple[tuple[int, int, int, int], ...]], ...],
     offers: tuple[tuple[int, ...], ...],

@@ -1230,7 +1230,14 @@ def _order(
 ) -> list[int]:
     """:func:`_ordered` on the component's shape alone (which classes each offer and threshold
     in doubt takes, and how many units), remembered: the same basket with other prices on its
-    spending, or other amounts, walks in the same order."""
+    spending, or other amounts, walks in the same order. The C kernel, where it is built, finds
+    the same order in less time than the shape takes to remember."""
+    if _KERNEL is not None:
+        try:
+            order: list[int] = _KERNEL.order(classes, offers, spends)
+            return order
+        except ValueError:
+            pass  # numbers too large or too many spend terms for it: the Python's
     doubts = sum(1 << bit for bit, spend in enumerate(spends) if spend[0])
     shape = tuple(
         (0, count, none_mask & doubts, tuple((o, slot, 0, 0) for o, slot, _, _ in options))
