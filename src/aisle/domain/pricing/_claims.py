@@ -161,6 +161,9 @@ class _TooBig(Exception):
 
 
 Chosen = tuple[tuple[int, ...], ...]  # one component's splits, as the programme gives them
+_Measured = tuple[int, dict[int, tuple[int, int]]]
+"""A component's solution valued by the real rules: its value without the thresholds in doubt
+and, per threshold in doubt, what it spends towards it and the percentage it earns."""
 _Solved = tuple[int, tuple[int, Chosen] | None]  # :func:`solve_by_programme`'s answer
 
 
@@ -194,9 +197,11 @@ class Claims:
         self.best: list[Chosen] | None = None  # per touched component
         # per touched component, every solution met: its value without the thresholds in doubt
         # and, per threshold in doubt, what it spends towards it and the percentage it earns
-        self.seen: list[dict[Chosen, tuple[int, dict[int, tuple[int, int]]]]] = [
-            {} for _ in self.touched
-        ]
+        self.seen: list[dict[Chosen, _Measured]] = [{} for _ in self.touched]
+        # the same, by the identity of a solution met again as the same object (a try
+        # remembered, a frontier's point): no tuple of tuples hashed; each entry holds its
+        # solution, so that its identity is not reused while it is there
+        self.seen_as: list[dict[int, tuple[Chosen, _Measured]]] = [{} for _ in self.touched]
         self.floor = 0  # the real value of the best solution found (touched components only)
 
     def decide(self) -> Splits | None:
@@ -540,8 +545,14 @@ class Claims:
         value = 0
         spent = dict.fromkeys(self.doubts, 0)
         pending = dict.fromkeys(self.doubts, 0)
-        for (key, owners), chosen, seen in zip(self.measuring, chosen_all, self.seen, strict=True):
-            known = seen.get(chosen)
+        for (key, owners), chosen, seen, seen_as in zip(
+            self.measuring, chosen_all, self.seen, self.seen_as, strict=True
+        ):
+            same = seen_as.get(id(chosen))
+            if same is not None and same[0] is chosen:
+                known: _Measured | None = same[1]
+            else:
+                known = seen.get(chosen)
             if known is None:
                 part, parts = measure(key, chosen)
                 towards: dict[int, tuple[int, int]] = dict.fromkeys(self.doubts, (0, 0))
@@ -549,6 +560,8 @@ class Claims:
                     if si in towards:
                         towards[si] = (amount, earned)
                 known = seen[chosen] = (part, towards)
+            if same is None or same[0] is not chosen:
+                seen_as[id(chosen)] = (chosen, known)
             value += known[0]
             for si, (amount, earned) in known[1].items():
                 spent[si] += amount
