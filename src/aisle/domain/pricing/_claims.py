@@ -18,6 +18,13 @@ the best solution that reaches all of ``M`` (counting only their savings). For e
   are a fixed ladder, searched by the direction the priced solution's spend points to, so that
   the same prices come back scan after scan and their solutions are remembered.
 
+Met for free, a threshold only adds to what a solution is worth, so a ceiling on a set also
+bounds each smaller set it holds (less the amounts of the thresholds left out, and where every
+threshold it prices is in the smaller set): the sets are priced from the largest down, and a
+smaller one that bound puts below the best found is decided without a try of its own. On the
+pricing benchmark's 200 scans just short of its 99th percentile, that halves the prices tried
+(3,561 to 1,689) and the programme's solves fall by a quarter (4,209 to 3,035).
+
 Every solution met on the way is valued by the real rules (which thresholds it reaches, what
 they give) and the best is kept; the components' solutions are also mixed (each component is
 free to take any of its solutions met, whatever price it was found at) by a small knapsack over
@@ -228,9 +235,15 @@ class Claims:
                 bonus = sum(self.problem.spends[si].amount for si in claimed) * SCALE
                 tries[claimed] = self._try(dropped | dict.fromkeys(claimed, 0))
                 ceilings[claimed] = [(tries[claimed].ceiling + bonus, {})]
-        for claimed, found in ceilings.items():
-            if not self._below(found[0][0]):
-                self._ceiling(claimed, dropped, tries[claimed], found)
+        # the larger sets first: their ceilings bound their subsets' (_bound_by_supersets)
+        for claimed, found in sorted(ceilings.items(), key=lambda kv: -len(kv[0])):
+            if self._below(found[0][0]):
+                continue
+            bound = self._bound_by_supersets(claimed, ceilings)
+            if bound is not None and self._below(bound):
+                found.append((bound, {}))  # below: never joined, so its prices don't matter
+                continue
+            self._ceiling(claimed, dropped, tries[claimed], found)
         for claimed, found in ceilings.items():  # the floor may have risen since
             if not self._below(_least_of(found)):
                 self._mix(claimed)  # a better solution, from the components' solutions met
@@ -244,6 +257,25 @@ class Claims:
             for ci, split in zip(members, chosen, strict=True):
                 splits[ci] = split
         return splits
+
+    def _bound_by_supersets(
+        self, claimed: tuple[int, ...], ceilings: dict[tuple[int, ...], list[_Ceiling]]
+    ) -> int | None:
+        """A ceiling on claiming ``claimed`` from those found on the sets that hold it, where
+        every threshold priced is one of ``claimed`` (None when there is none). A threshold
+        met for free only adds to what a solution is worth (its percentage on every
+        contribution, its amount), so claiming fewer is worth at most such a ceiling of the
+        larger set less the amounts of the thresholds left out."""
+        bound: int | None = None
+        for larger, found in ceilings.items():
+            if len(larger) <= len(claimed) or not set(claimed) <= set(larger):
+                continue
+            left_out = sum(self.problem.spends[si].amount for si in larger if si not in claimed)
+            for ceiling, prices in found:
+                if all(si in claimed for si in prices):
+                    at = ceiling - left_out * SCALE
+                    bound = at if bound is None else min(bound, at)
+        return bound
 
     def found(self) -> Splits | None:
         """The best solution found so far, as each class's split (the classes of components no
