@@ -905,7 +905,7 @@ def main(
     if outcome.repros:
         out.print(f"[red]The engine is not optimal on {len(outcome.repros)} of the points; the "
                   "first, shrunk:[/red]")  # fmt: skip
-        out.print(outcome.repros[0], markup=False, highlight=False)
+        out.print(outcome.repros[0], markup=False, highlight=False, soft_wrap=True)  # runnable
     sys.stdout.flush()
     print(json.dumps(figures, allow_nan=False))
 
