@@ -212,6 +212,21 @@ class Claims:
         # solution, so that its identity is not reused while it is there
         self.seen_as: list[dict[int, tuple[Chosen, _Measured]]] = [{} for _ in self.touched]
         self.floor = 0  # the real value of the best solution found (touched components only)
+        self.first: _Tried | None = None  # the try with every threshold in doubt dropped
+
+    def first_spent(self) -> dict[int, int] | None:
+        """What the solution with every threshold in doubt dropped (:meth:`decide`'s first
+        try, made here) spends towards each; None where :meth:`decide` makes no try.
+
+        A threshold it does not reach is surely in doubt: this solution spends less, so no
+        least spend need be worked out to tell (:meth:`_Problem._settle_doubts`)."""
+        if not self.doubts or len(self.doubts) > _MAX_DOUBTS:
+            return None
+        try:
+            self.first = self._try(dict.fromkeys(self.doubts))
+        except _TooBig:
+            return None
+        return self.first.spent
 
     def decide(self) -> Splits | None:
         """Every class's split at the optimum, or None when the ceilings can't prove one (or a
@@ -225,7 +240,8 @@ class Claims:
 
     def _decide(self) -> Splits | None:
         dropped: dict[int, int | None] = dict.fromkeys(self.doubts)
-        self._try(dropped)
+        if self.first is None:
+            self.first = self._try(dropped)
         # per set: every ceiling found with the price on each threshold that gave it (none:
         # met for free). The larger sets first: their ceilings bound their subsets'
         # (_bound_by_supersets), and a subset that bound puts below the best found needs no try

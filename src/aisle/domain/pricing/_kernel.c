@@ -552,6 +552,7 @@ typedef struct {
     uint64_t *hashes; /* n: each state's hash */
     uint64_t *index;  /* icap slots: an entry (low half; EMPTY for none), its hash's top half */
     int icap;
+    void *block;      /* the per-state arrays above, in one allocation */
 } Layer;
 
 #define EMPTY UINT64_MAX
@@ -559,12 +560,7 @@ typedef struct {
 #define SLOT_TAG(h) ((h) >> 32)
 
 static void layer_free(Layer *l) {
-    free(l->states);
-    free(l->values);
-    free(l->from);
-    free(l->from_n);
-    free(l->choice);
-    free(l->hashes);
+    free(l->block);
     free(l->index);
 }
 
@@ -572,7 +568,7 @@ static int layer_init(Layer *l, int w, int width) {
     memset(l, 0, sizeof *l);
     l->w = w;
     l->width = width;
-    l->icap = 64;
+    l->icap = 16;
     l->index = malloc(sizeof(uint64_t) * l->icap);
     if (!l->index) return -1;
     memset(l->index, 0xff, sizeof(uint64_t) * l->icap); /* EMPTY */
@@ -603,27 +599,61 @@ static uint64_t hash_state(const int32_t *st, int w) {
     return h;
 }
 
-/* Room for cap states (more than it has). */
+/* Room for cap states (more than it has). A step's layer is mostly small, and a programme has
+ * one per unit: its arrays share one allocation (the 8-byte ones first, so that each stays
+ * aligned), moved whole when it grows. */
 static int layer_resize(Layer *l, int cap) {
-    int32_t *states = realloc(l->states, sizeof(int32_t) * (size_t)cap * (l->w ? l->w : 1));
-    if (!states) return -1;
-    l->states = states;
-    int64_t *values = realloc(l->values, sizeof(int64_t) * (size_t)cap * l->width);
-    if (!values) return -1;
-    l->values = values;
-    int32_t *from = realloc(l->from, sizeof(int32_t) * (size_t)cap * l->width);
-    if (!from) return -1;
-    l->from = from;
-    int32_t *from_n = realloc(l->from_n, sizeof(int32_t) * (size_t)cap * l->width);
-    if (!from_n) return -1;
-    l->from_n = from_n;
-    int16_t *choice = realloc(l->choice, sizeof(int16_t) * (size_t)cap * l->width);
-    if (!choice) return -1;
-    l->choice = choice;
-    uint64_t *hashes = realloc(l->hashes, sizeof(uint64_t) * (size_t)cap);
-    if (!hashes) return -1;
-    l->hashes = hashes;
+    size_t c = (size_t)cap, w = (size_t)(l->w ? l->w : 1), k = (size_t)l->width;
+    size_t values = sizeof(int64_t) * c * k, hashes = sizeof(uint64_t) * c;
+    size_t states = sizeof(int32_t) * c * w, from = sizeof(int32_t) * c * k;
+    size_t choice = sizeof(int16_t) * c * k;
+    char *block = malloc(values + hashes + states + 2 * from + choice);
+    if (!block) return -1;
+    int64_t *nv = (int64_t *)block;
+    uint64_t *nh = (uint64_t *)(block + values);
+    int32_t *ns = (int32_t *)(block + values + hashes);
+    int32_t *nf = (int32_t *)(block + values + hashes + states);
+    int32_t *nn = (int32_t *)(block + values + hashes + states + from);
+    int16_t *nc = (int16_t *)(block + values + hashes + states + 2 * from);
+    size_t n = (size_t)l->n;
+    if (n) {
+        memcpy(nv, l->values, sizeof(int64_t) * n * k);
+        memcpy(nh, l->hashes, sizeof(uint64_t) * n);
+        memcpy(ns, l->states, sizeof(int32_t) * n * w);
+        memcpy(nf, l->from, sizeof(int32_t) * n * k);
+        memcpy(nn, l->from_n, sizeof(int32_t) * n * k);
+        memcpy(nc, l->choice, sizeof(int16_t) * n * k);
+    }
+    free(l->block);
+    l->block = block;
+    l->values = nv;
+    l->hashes = nh;
+    l->states = ns;
+    l->from = nf;
+    l->from_n = nn;
+    l->choice = nc;
     l->cap = cap;
+    return 0;
+}
+
+/* Only the states, their hashes and the index kept (a futures' layers are only looked up). */
+static int layer_keep_states(Layer *l) {
+    size_t n = (size_t)l->n, w = (size_t)(l->w ? l->w : 1);
+    size_t hashes = sizeof(uint64_t) * n, states = sizeof(int32_t) * n * w;
+    char *block = malloc(hashes + states ? hashes + states : 1);
+    if (!block) return -1;
+    if (n) {
+        memcpy(block, l->hashes, hashes);
+        memcpy(block + hashes, l->states, states);
+    }
+    free(l->block);
+    l->block = block;
+    l->hashes = (uint64_t *)block;
+    l->states = (int32_t *)(block + hashes);
+    l->values = NULL;
+    l->from = l->from_n = NULL;
+    l->choice = NULL;
+    l->cap = l->n;
     return 0;
 }
 
@@ -888,6 +918,12 @@ out:
 static int64_t *fixed_terms(const Problem *p, int *at) {
     int total = 0;
     for (int ci = 0; ci < p->n_classes; ci++) {
+        const Class *cl = &p->classes[ci], *before = ci ? &p->classes[ci - 1] : NULL;
+        if (before && cl->opts == before->opts && cl->nopt == before->nopt &&
+            cl->gross == before->gross && cl->none_mask == before->none_mask) {
+            at[ci] = at[ci - 1]; /* a class's units, one after another: the same terms */
+            continue;
+        }
         at[ci] = total;
         total += 1 + 2 * p->classes[ci].nopt;
     }
@@ -895,6 +931,7 @@ static int64_t *fixed_terms(const Problem *p, int *at) {
     if (!fixed) return NULL;
     for (int ci = 0; ci < p->n_classes; ci++) {
         const Class *cl = &p->classes[ci];
+        if (ci && at[ci] == at[ci - 1]) continue;
         int64_t *f = &fixed[at[ci]];
         for (int b = 0; b < p->n_spends; b++) {
             const Spend *sp = &p->spends[b];
@@ -1231,19 +1268,12 @@ static PyObject *kernel_futures(PyObject *self, PyObject *args) {
         }
     }
     /* keep the layers' states and indexes; the traces are not needed */
-    f->layers = r.layers;
-    for (int i = 0; i <= r.n; i++) {
-        Layer *l = &f->layers[i];
-        free(l->values);
-        free(l->from);
-        free(l->from_n);
-        free(l->choice);
-        l->values = NULL;
-        l->from = l->from_n = NULL;
-        l->choice = NULL;
-    }
+    f->layers = r.layers; /* the futures own them now (futures_free) */
     r.layers = NULL;
     r.made = 0;
+    for (int i = 0; i <= r.n; i++) {
+        if (layer_keep_states(&f->layers[i])) goto nomemory;
+    }
     int64_t best = f->best;
     PyObject *capsule = PyCapsule_New(f, FUTURES, futures_capsule_free);
     if (!capsule) goto done;
