@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aisle import compiled
 from aisle.domain.money import Money
 from aisle.domain.pricing import (
     AmountOff,
@@ -35,6 +34,7 @@ from aisle.domain.pricing import (
     price_lines,
 )
 from tests.unit.pricing_oracle import best_saving
+from tests.unit.spies import on_source
 from tests.unit.test_pricing_integer import WHEN
 from tests.unit.test_pricing_optimum import NOW, POLICY, baskets, cats, eur, line, offers
 
@@ -52,11 +52,7 @@ ONE_OFF_AND_FIVE_PERCENT: list[Offer] = [
 ]  # fmt: skip
 
 
-@pytest.mark.skipif(
-    compiled.state().get("aisle.domain.pricing._claims") == "compiled",
-    reason="a spy can't stand in for a method of a class mypyc compiled: the Python-alone pass "
-    "of scripts/test (AISLE_PURE_PYTHON=1) runs this",
-)
+@on_source("aisle.domain.pricing._claims")
 def test_a_set_a_larger_sets_ceiling_puts_below_the_best_found_is_not_priced(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

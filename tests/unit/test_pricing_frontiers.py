@@ -15,7 +15,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from aisle import compiled
 from aisle.domain.pricing import (
     AmountOff,
     Group,
@@ -30,6 +29,7 @@ from aisle.domain.pricing import (
     price_lines,
 )
 from tests.unit.pricing_oracle import best_saving
+from tests.unit.spies import on_source
 from tests.unit.test_pricing_integer import (
     KNAPSACK_BASKET,
     KNAPSACK_OFFERS,
@@ -95,11 +95,7 @@ def test_every_price_given_bounds_the_frontier() -> None:
     assert shortfalls == [((0,), (0, 0)), ((500,), (0, 5000))]
 
 
-@pytest.mark.skipif(
-    compiled.state().get("aisle.domain.pricing._claims") == "compiled",
-    reason="a spy can't stand in for a method of a class mypyc compiled: the Python-alone pass "
-    "of scripts/test (AISLE_PURE_PYTHON=1) runs this",
-)
+@on_source("aisle.domain.pricing._claims")
 def test_the_knapsack_the_ceilings_leave_open_is_closed_by_the_frontiers(
     no_cpsat: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

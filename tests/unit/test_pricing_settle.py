@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from aisle import compiled
 from aisle.domain.pricing import Multibuy, Offer, SpendOffer, _optimiser, price_lines
 from aisle.domain.pricing._rules import AmountOff
 from tests.unit.pricing_oracle import best_saving
+from tests.unit.spies import on_source
 from tests.unit.test_pricing_claims import ONE_OFF_AND_FIVE_PERCENT, YOGURTS
 from tests.unit.test_pricing_integer import WHEN
 from tests.unit.test_pricing_optimum import NOW, POLICY, cats, eur, line
@@ -33,11 +33,7 @@ TWO_FOR_AND_SPEND: list[Offer] = [
 ]  # fmt: skip
 
 
-@pytest.mark.skipif(
-    compiled.state().get("aisle.domain.pricing._optimiser") == "compiled",
-    reason="a spy can't stand in for a method of a class mypyc compiled: the Python-alone pass "
-    "of scripts/test (AISLE_PURE_PYTHON=1) runs this",
-)
+@on_source("aisle.domain.pricing._optimiser")
 def test_a_threshold_the_first_try_misses_stays_in_doubt_without_its_least_spend(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
