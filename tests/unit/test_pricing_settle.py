@@ -42,10 +42,10 @@ def test_a_threshold_the_first_try_misses_stays_in_doubt_without_its_least_spend
     real_settle = _optimiser._Problem._settle_doubts
     real_least = _optimiser._Problem.least_spent
 
-    def settle(problem: _optimiser._Problem, *args: Any) -> None:
+    def settle(problem: _optimiser._Problem, *args: Any) -> bool:
         settling[0] = True
         try:
-            real_settle(problem, *args)
+            return real_settle(problem, *args)
         finally:
             settling[0] = False
 

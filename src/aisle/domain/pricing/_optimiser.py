@@ -336,14 +336,13 @@ class _Problem:
         by_offers: dict[int, list[int]] = {}
         for ci in range(len(self.classes)):
             by_offers.setdefault(_find(parent, ci), []).append(ci)
-        claims = Claims(self, list(by_offers.values()))
+        apart = list(by_offers.values())  # the components the thresholds in doubt don't join
+        claims = Claims(self, apart)
         # the first try, with every threshold in doubt dropped, tells which stay in doubt
         # without working out the least they can be spent; where one turns out always met,
         # the claims start again without it
-        in_doubt = [spend.mode for spend in self.spends].count("in-doubt")
-        self._settle_doubts(list(by_offers.values()), claims.first_spent())
-        if [spend.mode for spend in self.spends].count("in-doubt") != in_doubt:
-            claims = Claims(self, list(by_offers.values()))
+        if self._settle_doubts(apart, claims.first_spent()):
+            claims = Claims(self, apart)
         decided = claims.decide()
         start: Splits | None = None
         if decided is not None:
@@ -407,7 +406,7 @@ class _Problem:
 
     def _settle_doubts(
         self, components: list[list[int]], spent: Mapping[int, int] | None = None
-    ) -> None:
+    ) -> bool:
         """A threshold every solution reaches is not in doubt: the least each component can
         spend towards it (a programme that charges dearly per cent spent) adds up to it.
 
@@ -415,7 +414,9 @@ class _Problem:
         ``spent``: what one solution spends towards each threshold in doubt, where known; one
         it does not reach stays in doubt without them (on the pricing benchmark's slow scans,
         mostly every one: the scanned unit's component need not be solved once more for each).
+        Whether any threshold turned out always met.
         """
+        settled = False
         for si, spend in enumerate(self.spends):
             if spend.mode != "in-doubt":
                 continue
@@ -429,6 +430,8 @@ class _Problem:
                 least += self.least_spent(members, si)
             if least >= spend.threshold:
                 spend.mode = "always"
+                settled = True
+        return settled
 
     def least_spent(self, members: list[int], si: int) -> int:
         """The least the classes ``members`` can spend towards spend offer ``si``, whatever
